@@ -1,0 +1,20 @@
+using InferenceGrpc.Core.Tensors;
+
+namespace InferenceGrpc.Core.Inference;
+
+/// <summary>A decoded inference request, independent of the wire format that carried it.</summary>
+public sealed class InferenceRequest
+{
+    public required string ModelName { get; init; }
+
+    /// <summary>The version asked for, as sent; empty means the model's default (highest ready) version.</summary>
+    public string ModelVersion { get; init; } = "";
+
+    /// <summary>The caller's request id, echoed in the response.</summary>
+    public string Id { get; init; } = "";
+
+    public required IReadOnlyList<InputTensor> Inputs { get; init; }
+
+    /// <summary>The outputs asked for, in the order wanted; empty means every output of the model.</summary>
+    public IReadOnlyList<string> RequestedOutputs { get; init; } = [];
+}

@@ -1,0 +1,273 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using InferenceGrpc.Core.Tensors;
+
+namespace InferenceGrpc.Core.Models;
+
+/// <summary>
+/// Reads our JSON model configuration (<c>config.json</c> beside the version folders). Field names and meanings are
+/// those of Triton's <c>model_config.proto</c>; a field we do not know is an error, never silently ignored.
+/// </summary>
+public static class ModelConfigJson
+{
+    public const string FileName = "config.json";
+
+    private static readonly JsonSerializerOptions Options = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        ReadCommentHandling = JsonCommentHandling.Skip,
+        AllowTrailingCommas = true,
+    };
+
+    /// <summary>Parses and checks a config; every problem found is listed in one <see cref="ModelConfigException"/>.</summary>
+    public static ModelConfig Parse(string modelName, string json, string source = FileName)
+    {
+        ConfigDto? dto;
+        try
+        {
+            dto = JsonSerializer.Deserialize<ConfigDto>(json, Options);
+        }
+        catch (JsonException ex)
+        {
+            throw new ModelConfigException($"model '{modelName}': {source} is not a valid model config: {ex.Message}");
+        }
+
+        dto ??= new ConfigDto();
+        var errors = new List<string>();
+        if (dto.Name is { Length: > 0 } name && name != modelName)
+        {
+            errors.Add($"'name' is '{name}' but the model folder is '{modelName}'; they must agree");
+        }
+
+        if (dto.Platform is { } platform && platform != ModelConfig.OnnxPlatform)
+        {
+            errors.Add($"'platform' is '{platform}'; only '{ModelConfig.OnnxPlatform}' is served");
+        }
+
+        if (dto.Backend is { } backend && backend != "onnxruntime")
+        {
+            errors.Add($"'backend' is '{backend}'; only 'onnxruntime' is served");
+        }
+
+        if (dto.MaxBatchSize is < 0)
+        {
+            errors.Add($"'max_batch_size' must be 0 or more, got {dto.MaxBatchSize}");
+        }
+
+        var inputs = Tensors("input", dto.Input, errors);
+        var outputs = Tensors("output", dto.Output, errors);
+        var policy = Policy(dto.VersionPolicy, errors);
+        var groups = Groups(dto.InstanceGroup, errors);
+        var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var (key, value) in dto.Parameters ?? [])
+        {
+            if (value.StringValue is null)
+            {
+                errors.Add($"parameter '{key}' needs a 'string_value'");
+            }
+            else
+            {
+                parameters[key] = value.StringValue;
+            }
+        }
+
+        if (dto.DefaultModelFilename is { } file && (file.Length == 0 || file.Contains('/') || file.Contains('\\') || file is "." or ".."))
+        {
+            errors.Add($"'default_model_filename' must be a plain file name, got '{file}'");
+        }
+
+        if (errors.Count > 0)
+        {
+            throw new ModelConfigException($"model '{modelName}': {source}: " + string.Join("; ", errors));
+        }
+
+        return new ModelConfig
+        {
+            Name = modelName,
+            MaxBatchSize = dto.MaxBatchSize,
+            Inputs = inputs,
+            Outputs = outputs,
+            VersionPolicy = policy,
+            InstanceGroups = groups,
+            ModelFileName = dto.DefaultModelFilename ?? ModelConfig.DefaultModelFileName,
+            Parameters = parameters,
+        };
+    }
+
+    private static List<TensorSpec>? Tensors(string field, List<TensorDto>? tensors, List<string> errors)
+    {
+        if (tensors is null)
+        {
+            return null;
+        }
+
+        var specs = new List<TensorSpec>(tensors.Count);
+        for (var i = 0; i < tensors.Count; i++)
+        {
+            var t = tensors[i];
+            var where = $"{field}[{i}]{(string.IsNullOrEmpty(t.Name) ? "" : $" '{t.Name}'")}";
+            if (string.IsNullOrEmpty(t.Name))
+            {
+                errors.Add($"{where} needs a 'name'");
+                continue;
+            }
+
+            if (!DataTypes.TryParseConfigName(t.DataType, out var type))
+            {
+                errors.Add($"{where} has data_type '{t.DataType}'; expected one of {string.Join(", ", DataTypes.All.Select(d => d.ToConfigName()))}");
+                continue;
+            }
+
+            if (t.Dims is null)
+            {
+                errors.Add($"{where} needs 'dims'");
+                continue;
+            }
+
+            if (t.Dims.Any(d => d < -1))
+            {
+                errors.Add($"{where} has dims {TensorShape.Format(t.Dims.ToArray())}; each must be -1 (any) or 0 and more");
+                continue;
+            }
+
+            specs.Add(new TensorSpec(t.Name, type, t.Dims.ToArray()));
+        }
+
+        return specs;
+    }
+
+    private static VersionPolicy Policy(VersionPolicyDto? dto, List<string> errors)
+    {
+        if (dto is null)
+        {
+            return VersionPolicy.Default;
+        }
+
+        var chosen = (dto.Latest is null ? 0 : 1) + (dto.All is null ? 0 : 1) + (dto.Specific is null ? 0 : 1);
+        if (chosen != 1)
+        {
+            errors.Add("'version_policy' must hold exactly one of 'latest', 'all', 'specific'");
+            return VersionPolicy.Default;
+        }
+
+        if (dto.Latest is { } latest)
+        {
+            if (latest.NumVersions < 1)
+            {
+                errors.Add($"'version_policy.latest.num_versions' must be 1 or more, got {latest.NumVersions}");
+            }
+
+            return new VersionPolicy(VersionPolicyKind.Latest, Math.Max(1, latest.NumVersions), []);
+        }
+
+        if (dto.Specific is { } specific)
+        {
+            if (specific.Versions is not { Count: > 0 } versions || versions.Any(v => v < 1))
+            {
+                errors.Add("'version_policy.specific.versions' must list versions of 1 or more");
+                return VersionPolicy.Default;
+            }
+
+            return new VersionPolicy(VersionPolicyKind.Specific, 0, versions);
+        }
+
+        return VersionPolicy.All;
+    }
+
+    private static List<InstanceGroup> Groups(List<InstanceGroupDto>? dtos, List<string> errors)
+    {
+        if (dtos is null || dtos.Count == 0)
+        {
+            return [InstanceGroup.Default];
+        }
+
+        var groups = new List<InstanceGroup>(dtos.Count);
+        foreach (var g in dtos)
+        {
+            ExecutionKind kind;
+            switch (g.Kind ?? "KIND_AUTO")
+            {
+                case "KIND_AUTO": kind = ExecutionKind.Auto; break;
+                case "KIND_CPU": kind = ExecutionKind.Cpu; break;
+                case "KIND_GPU": kind = ExecutionKind.Gpu; break;
+                default:
+                    errors.Add($"instance_group kind '{g.Kind}' is not one of KIND_AUTO, KIND_CPU, KIND_GPU");
+                    continue;
+            }
+
+            var count = g.Count ?? 1;
+            if (count < 1)
+            {
+                errors.Add($"instance_group count must be 1 or more, got {count}");
+                continue;
+            }
+
+            if (g.Gpus is { } gpus && gpus.Any(id => id < 0))
+            {
+                errors.Add("instance_group gpus must be device ids of 0 or more");
+                continue;
+            }
+
+            groups.Add(new InstanceGroup(count, kind, g.Gpus ?? []));
+        }
+
+        if (groups.Select(g => g.Kind).Distinct().Count() > 1)
+        {
+            errors.Add("instance groups of one model must share one kind (KIND_AUTO, KIND_CPU or KIND_GPU)");
+        }
+
+        return groups;
+    }
+
+    private sealed class ConfigDto
+    {
+        public string? Name { get; set; }
+        public string? Platform { get; set; }
+        public string? Backend { get; set; }
+        public int? MaxBatchSize { get; set; }
+        public List<TensorDto>? Input { get; set; }
+        public List<TensorDto>? Output { get; set; }
+        public VersionPolicyDto? VersionPolicy { get; set; }
+        public List<InstanceGroupDto>? InstanceGroup { get; set; }
+        public Dictionary<string, ParameterDto>? Parameters { get; set; }
+        public string? DefaultModelFilename { get; set; }
+    }
+
+    private sealed class TensorDto
+    {
+        public string? Name { get; set; }
+        public string? DataType { get; set; }
+        public List<long>? Dims { get; set; }
+    }
+
+    private sealed class VersionPolicyDto
+    {
+        public LatestDto? Latest { get; set; }
+        public JsonElement? All { get; set; }
+        public SpecificDto? Specific { get; set; }
+    }
+
+    private sealed class LatestDto
+    {
+        public int NumVersions { get; set; } = 1;
+    }
+
+    private sealed class SpecificDto
+    {
+        public List<long>? Versions { get; set; }
+    }
+
+    private sealed class InstanceGroupDto
+    {
+        public string? Name { get; set; }
+        public int? Count { get; set; }
+        public string? Kind { get; set; }
+        public List<int>? Gpus { get; set; }
+    }
+
+    private sealed class ParameterDto
+    {
+        public string? StringValue { get; set; }
+    }
+}

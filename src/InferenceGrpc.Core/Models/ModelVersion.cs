@@ -1,0 +1,47 @@
+using InferenceGrpc.Core.Execution;
+
+namespace InferenceGrpc.Core.Models;
+
+/// <summary>
+/// One version of a model as the server holds it. Immutable: a state change publishes a new instance in a new
+/// registry snapshot, so a request that resolved a version keeps a consistent view of it.
+/// </summary>
+public sealed class ModelVersion
+{
+    private ModelVersion(string modelName, long version, ModelConfig config, ModelState state, string? reason, ModelSignature? signature, IModelRunner? runner)
+    {
+        ModelName = modelName;
+        Version = version;
+        Config = config;
+        State = state;
+        Reason = reason;
+        Signature = signature;
+        Runner = runner;
+    }
+
+    public string ModelName { get; }
+
+    public long Version { get; }
+
+    public ModelConfig Config { get; }
+
+    public ModelState State { get; }
+
+    /// <summary>Why the version is not ready, for RepositoryIndex and logs.</summary>
+    public string? Reason { get; }
+
+    /// <summary>Set when <see cref="State"/> is <see cref="ModelState.Ready"/>.</summary>
+    public ModelSignature? Signature { get; }
+
+    /// <summary>Set when <see cref="State"/> is <see cref="ModelState.Ready"/>.</summary>
+    public IModelRunner? Runner { get; }
+
+    public static ModelVersion Loading(string model, long version, ModelConfig config) =>
+        new(model, version, config, ModelState.Loading, null, null, null);
+
+    public static ModelVersion Ready(string model, long version, ModelConfig config, ModelSignature signature, IModelRunner runner) =>
+        new(model, version, config, ModelState.Ready, null, signature, runner);
+
+    public static ModelVersion Unavailable(string model, long version, ModelConfig config, string reason) =>
+        new(model, version, config, ModelState.Unavailable, reason, null, null);
+}
