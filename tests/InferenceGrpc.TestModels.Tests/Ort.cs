@@ -7,7 +7,7 @@ internal static class Ort
 {
     public static InferenceSession Load(byte[] model)
     {
-        using var options = new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_ERROR };
+        using var options = new SessionOptions { LogSeverityLevel = OrtLoggingLevel.ORT_LOGGING_LEVEL_FATAL };
         return new InferenceSession(model, options);
     }
 

@@ -26,7 +26,7 @@ public sealed class OrtBehaviourTests
     public void MissingInputFailsOnlyWhenAKernelRuns()
     {
         // No up-front "missing input" check: the run fails inside the first kernel that needs it
-        // (and ORT logs the failure to stderr regardless of the session's log level).
+        // (ORT also logs it at ERROR level; the tests load sessions with FATAL to keep output clean).
         using var session = Ort.Load(TestModelFactory.AddSub(shape: [null, 2]));
         using var in0 = OrtValue.CreateTensorValueFromMemory(new[] { 1f, 2f }, [1, 2]);
         var ex = Assert.Throws<OnnxRuntimeException>(() => Ort.Run(session, [("INPUT0", in0)], "OUTPUT0").Dispose());

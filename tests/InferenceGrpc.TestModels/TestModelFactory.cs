@@ -61,9 +61,9 @@ public static class TestModelFactory
     /// <summary>
     /// Triton's classic "simple" model: inputs INPUT0 and INPUT1, outputs
     /// OUTPUT0 = INPUT0 + INPUT1 and OUTPUT1 = INPUT0 - INPUT1, all of the same type and shape.
-    /// The default shape is <c>[batch, 16]</c>. The element type must be numeric; ONNX Runtime's
-    /// CPU provider implements Add/Sub for float, double, int32 and int64 (other numeric types
-    /// produce a model that fails to load there).
+    /// The default shape is <c>[batch, 16]</c>. The element type must be numeric (not string or bool).
+    /// ONNX Runtime 1.31's CPU provider runs every numeric kind except <see cref="TensorElementKind.BFloat16"/>,
+    /// whose model is valid ONNX but fails to load there (no bfloat16 Add kernel).
     /// </summary>
     public static byte[] AddSub(TensorElementKind dtype = TensorElementKind.Float, long?[]? shape = null)
     {

@@ -16,9 +16,10 @@ public sealed record RegisteredModel(string Name, ModelConfig Config, string? Re
 
 /// <summary>
 /// The models the server knows, as an immutable snapshot swapped atomically: readers take no lock and always see
-/// a consistent set; writers are serialised.
+/// a consistent set; writers are serialised. Disposing it disposes every runner it still holds (at shutdown,
+/// after the endpoint has stopped taking requests).
 /// </summary>
-public sealed class ModelRegistry
+public sealed class ModelRegistry : IDisposable
 {
     private readonly Lock _writeLock = new();
     private FrozenDictionary<string, RegisteredModel> _models = FrozenDictionary<string, RegisteredModel>.Empty;
@@ -95,6 +96,21 @@ public sealed class ModelRegistry
             }
         });
         return removed;
+    }
+
+    public void Dispose()
+    {
+        FrozenDictionary<string, RegisteredModel> models;
+        lock (_writeLock)
+        {
+            models = _models;
+            Volatile.Write(ref _models, FrozenDictionary<string, RegisteredModel>.Empty);
+        }
+
+        foreach (var version in models.Values.SelectMany(m => m.Versions.Values))
+        {
+            version.Runner?.Dispose();
+        }
     }
 
     private void Update(Action<Dictionary<string, RegisteredModel>> change)

@@ -47,8 +47,10 @@ public static class ModelRepositoryScanner
             error = ex.Message;
         }
 
+        // Only canonical names ("7", not "007"): the model path is rebuilt from the number below.
         var present = new DirectoryInfo(directory).EnumerateDirectories()
-            .Select(d => long.TryParse(d.Name, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v > 0 ? v : 0)
+            .Select(d => long.TryParse(d.Name, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v > 0 &&
+                         d.Name == v.ToString(CultureInfo.InvariantCulture) ? v : 0)
             .Where(v => v > 0);
         var versions = config.VersionPolicy.Select(present)
             .Select(v => new ModelVersionSource(v, Path.Combine(directory, v.ToString(CultureInfo.InvariantCulture), config.ModelFileName)))

@@ -1,0 +1,34 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.ML.OnnxRuntime;
+
+namespace InferenceGrpc.OnnxRuntime;
+
+/// <summary>Server-wide ONNX Runtime settings, bound from the configuration section <see cref="SectionName"/>.</summary>
+/// <remarks>A model's own config wins: its instance-group kind picks the provider, and its parameters
+/// <c>intra_op_thread_count</c> / <c>inter_op_thread_count</c> replace the thread counts below.</remarks>
+public sealed class OnnxRuntimeOptions
+{
+    /// <summary>The configuration section these options are bound from.</summary>
+    public const string SectionName = "OnnxRuntime";
+
+    /// <summary>The provider for models whose instance group is KIND_AUTO. Default: <see cref="ExecutionProviderPreference.Auto"/>.</summary>
+    public ExecutionProviderPreference ExecutionProvider { get; set; } = ExecutionProviderPreference.Auto;
+
+    /// <summary>Threads one run may use inside an operator. Default: 0, ONNX Runtime's choice (one per physical core).</summary>
+    [Range(0, 1024)]
+    public int IntraOpThreads { get; set; }
+
+    /// <summary>
+    /// Threads that run independent operators side by side. Default: 0, ONNX Runtime's choice. ONNX Runtime uses them
+    /// only in its parallel execution mode; sessions here run in its default, sequential mode.
+    /// </summary>
+    [Range(0, 1024)]
+    public int InterOpThreads { get; set; }
+
+    /// <summary>Graph optimisations applied when a session is created. Default: <see cref="GraphOptimizationLevel.ORT_ENABLE_ALL"/>.</summary>
+    public GraphOptimizationLevel GraphOptimizationLevel { get; set; } = GraphOptimizationLevel.ORT_ENABLE_ALL;
+
+    /// <summary>The CUDA device for models whose instance group names no GPU. Default: 0.</summary>
+    [Range(0, 1024)]
+    public int DeviceId { get; set; }
+}

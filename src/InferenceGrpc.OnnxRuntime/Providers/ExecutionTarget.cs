@@ -1,0 +1,14 @@
+using System.Globalization;
+
+namespace InferenceGrpc.OnnxRuntime.Providers;
+
+/// <summary>Where a session runs: the CPU, or one CUDA device.</summary>
+internal readonly record struct ExecutionTarget(bool IsCuda, int DeviceId)
+{
+    public static ExecutionTarget Cpu => default;
+
+    public static ExecutionTarget Cuda(int deviceId) => new(true, deviceId);
+
+    /// <summary>"CPU" or "CUDA:0", as the runner reports it.</summary>
+    public string Device => IsCuda ? string.Create(CultureInfo.InvariantCulture, $"CUDA:{DeviceId}") : "CPU";
+}
