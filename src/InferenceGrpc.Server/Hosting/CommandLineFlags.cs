@@ -1,0 +1,133 @@
+using System.Globalization;
+
+namespace InferenceGrpc.Server.Hosting;
+
+/// <summary>
+/// Reads tritonserver-style flags (<c>--grpc-port 8001</c> or <c>--grpc-port=8001</c>) into configuration keys, so
+/// a Triton user's scripts carry over. Flags win over appsettings.json and environment variables. Unknown flags
+/// and malformed values are errors that name the flag.
+/// </summary>
+public static class CommandLineFlags
+{
+    private enum Kind
+    {
+        Text,
+        Integer,
+        Boolean,
+        List,
+    }
+
+    private sealed record Flag(string Name, string Key, Kind Kind, string Help);
+
+    private static readonly Flag[] Flags =
+    [
+        new("--model-repository", "Server:ModelRepository", Kind.Text, "Model repository directory (default: models)."),
+        new("--model-store", "Server:ModelRepository", Kind.Text, "Alias of --model-repository, as in tritonserver."),
+        new("--grpc-address", "Server:GrpcAddress", Kind.Text, "Address the gRPC endpoint binds (default: 0.0.0.0)."),
+        new("--grpc-port", "Server:GrpcPort", Kind.Integer, "gRPC port, cleartext HTTP/2 (default: 8001; 0 picks a free port)."),
+        new("--metrics-port", "Server:MetricsPort", Kind.Integer, "Metrics port, HTTP/1.1 (default: 8002)."),
+        new("--model-control-mode", "Server:ModelControlMode", Kind.Text, "none: load the whole repository; explicit: only --load-model (default: none)."),
+        new("--load-model", "Server:LoadModel", Kind.List, "In explicit mode, a model to load at start; repeat it; '*' loads all."),
+        new("--strict-readiness", "Server:StrictReadiness", Kind.Boolean, "Ready only when every model is ready (default: true)."),
+        new("--exit-timeout-secs", "Server:ExitTimeoutSecs", Kind.Integer, "Seconds to finish in-flight work on shutdown (default: 30)."),
+        new("--log-verbose", "Server:LogVerbose", Kind.Integer, "0: information logs; 1 or more: debug logs (default: 0)."),
+        new("--max-receive-message-bytes", "Server:MaxReceiveMessageBytes", Kind.Integer, "Largest request message in bytes (default: 67108864)."),
+        new("--max-send-message-bytes", "Server:MaxSendMessageBytes", Kind.Integer, "Largest response message in bytes (default: 67108864)."),
+        new("--default-max-batch-size", "Models:DefaultMaxBatchSize", Kind.Integer, "max_batch_size for models whose config sets none and whose graph batches (default: 4)."),
+        new("--execution-provider", "OnnxRuntime:ExecutionProvider", Kind.Text, "auto (CUDA when it loads, else CPU), cuda or cpu (default: auto)."),
+        new("--intra-op-threads", "OnnxRuntime:IntraOpThreads", Kind.Integer, "ONNX Runtime intra-op threads per session (default: 0, ONNX Runtime decides)."),
+        new("--inter-op-threads", "OnnxRuntime:InterOpThreads", Kind.Integer, "ONNX Runtime inter-op threads per session (default: 0, ONNX Runtime decides)."),
+    ];
+
+    /// <summary>The result of parsing: configuration values, or the errors that stop the server.</summary>
+    public sealed record Result(IReadOnlyDictionary<string, string?> Values, IReadOnlyList<string> Errors, bool HelpRequested);
+
+    public static Result Parse(IReadOnlyList<string> args)
+    {
+        var values = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        var errors = new List<string>();
+        var lists = new Dictionary<string, int>(StringComparer.Ordinal);
+        var help = false;
+        for (var i = 0; i < args.Count; i++)
+        {
+            var arg = args[i];
+            if (arg is "--help" or "-h")
+            {
+                help = true;
+                continue;
+            }
+
+            if (!arg.StartsWith("--", StringComparison.Ordinal))
+            {
+                errors.Add($"unexpected argument '{arg}': every setting is a --flag");
+                continue;
+            }
+
+            var equals = arg.IndexOf('=');
+            var name = equals < 0 ? arg : arg[..equals];
+            var flag = Array.Find(Flags, f => f.Name == name);
+            if (flag is null)
+            {
+                errors.Add($"unknown flag '{name}'");
+                continue;
+            }
+
+            string? value;
+            if (equals >= 0)
+            {
+                value = arg[(equals + 1)..];
+            }
+            else if (i + 1 < args.Count && !(flag.Kind == Kind.Boolean && args[i + 1].StartsWith("--", StringComparison.Ordinal)))
+            {
+                value = args[++i];
+            }
+            else if (flag.Kind == Kind.Boolean)
+            {
+                value = "true";
+            }
+            else
+            {
+                errors.Add($"flag '{name}' needs a value");
+                continue;
+            }
+
+            switch (flag.Kind)
+            {
+                case Kind.Integer when !int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _):
+                    errors.Add($"flag '{name}' needs a whole number, got '{value}'");
+                    break;
+                case Kind.Boolean when ParseBool(value) is not { } parsed:
+                    errors.Add($"flag '{name}' needs true or false, got '{value}'");
+                    break;
+                case Kind.Boolean:
+                    values[flag.Key] = ParseBool(value)!.Value ? "true" : "false";
+                    break;
+                case Kind.List:
+                    var index = lists.GetValueOrDefault(flag.Key);
+                    values[$"{flag.Key}:{index}"] = value;
+                    lists[flag.Key] = index + 1;
+                    break;
+                default:
+                    values[flag.Key] = value;
+                    break;
+            }
+        }
+
+        return new Result(values, errors, help);
+    }
+
+    public static string Usage()
+    {
+        var width = Flags.Max(f => f.Name.Length) + 2;
+        var lines = Flags.Select(f => "  " + f.Name.PadRight(width) + f.Help);
+        return "Usage: InferenceGrpc.Server [flags]\n\nFlags (also configuration keys and INFERENCEGRPC_ environment variables):\n" +
+               string.Join('\n', lines) + "\n";
+    }
+
+    private static bool? ParseBool(string value) => value.ToLowerInvariant() switch
+    {
+        "true" or "1" or "yes" or "on" => true,
+        "false" or "0" or "no" or "off" => false,
+        _ => null,
+    };
+}

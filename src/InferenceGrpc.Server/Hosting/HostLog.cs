@@ -1,0 +1,22 @@
+using Microsoft.Extensions.Logging;
+
+namespace InferenceGrpc.Server.Hosting;
+
+// Event ids 1-99: hosting and lifecycle.
+internal static partial class HostLog
+{
+    [LoggerMessage(1, LogLevel.Information, "gRPC endpoint listening on {Address}", EventName = "GrpcListening")]
+    public static partial void GrpcListening(ILogger logger, string address);
+
+    [LoggerMessage(2, LogLevel.Information, "Model repository '{Repository}': {Ready} of {Total} model versions ready; server ready: {ServerReady}", EventName = "ModelsLoaded")]
+    public static partial void ModelsLoaded(ILogger logger, string repository, int ready, int total, bool serverReady);
+
+    [LoggerMessage(3, LogLevel.Error, "Loading the model repository failed; the server stays live but not ready", EventName = "RepositoryLoadFailed")]
+    public static partial void RepositoryLoadFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(4, LogLevel.Warning, "Explicit model control: model '{Model}' named by --load-model is not in the repository", EventName = "LoadModelMissing")]
+    public static partial void LoadModelMissing(ILogger logger, string model);
+
+    [LoggerMessage(5, LogLevel.Information, "Shutting down: readiness is NOT_SERVING", EventName = "ShuttingDown")]
+    public static partial void ShuttingDown(ILogger logger);
+}

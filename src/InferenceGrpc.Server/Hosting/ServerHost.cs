@@ -1,0 +1,143 @@
+using System.Net;
+using Grpc.HealthCheck;
+using InferenceGrpc.Core.Inference;
+using InferenceGrpc.Core.Models;
+using InferenceGrpc.OnnxRuntime;
+using InferenceGrpc.Server.Health;
+using InferenceGrpc.Server.Interceptors;
+using InferenceGrpc.Server.Services;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.Options;
+
+namespace InferenceGrpc.Server.Hosting;
+
+/// <summary>Builds and runs the server: configuration (appsettings, environment, flags), services, endpoints.</summary>
+public static class ServerHost
+{
+    /// <summary>Environment variables with this prefix are configuration: INFERENCEGRPC_Server__GrpcPort=9001.</summary>
+    public const string EnvironmentPrefix = "INFERENCEGRPC_";
+
+    /// <summary>Exit code for a bad command line or configuration.</summary>
+    public const int ConfigurationError = 2;
+
+    public static async Task<int> RunAsync(string[] args)
+    {
+        var flags = CommandLineFlags.Parse(args);
+        if (flags.HelpRequested)
+        {
+            Console.Out.Write(CommandLineFlags.Usage());
+            return 0;
+        }
+
+        if (flags.Errors.Count > 0)
+        {
+            await Console.Error.WriteLineAsync("error: " + string.Join("\nerror: ", flags.Errors) + "\n\n" + CommandLineFlags.Usage()).ConfigureAwait(false);
+            return ConfigurationError;
+        }
+
+        WebApplication app;
+        try
+        {
+            app = Build(flags.Values);
+            await app.StartAsync().ConfigureAwait(false);
+        }
+        catch (OptionsValidationException ex)
+        {
+            await Console.Error.WriteLineAsync("error: " + string.Join("\nerror: ", ex.Failures)).ConfigureAwait(false);
+            return ConfigurationError;
+        }
+        catch (InvalidOperationException ex) when (ex.Message.Contains("configuration", StringComparison.OrdinalIgnoreCase))
+        {
+            // A value of the wrong type in appsettings.json or the environment (flags are checked by the parser).
+            await Console.Error.WriteLineAsync("error: " + ex.Message).ConfigureAwait(false);
+            return ConfigurationError;
+        }
+
+        await app.WaitForShutdownAsync().ConfigureAwait(false);
+        await app.DisposeAsync().ConfigureAwait(false);
+        return 0;
+    }
+
+    /// <summary>Builds the application; <paramref name="overrides"/> win over every other configuration source.</summary>
+    public static WebApplication Build(IReadOnlyDictionary<string, string?> overrides, Action<WebApplicationBuilder>? configure = null)
+    {
+        if (!BitConverter.IsLittleEndian)
+        {
+            // The protocol's raw tensors are little-endian and are reinterpreted in place.
+            throw new PlatformNotSupportedException("InferenceGrpc needs a little-endian processor.");
+        }
+
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = [],
+            // appsettings.json ships beside the binary; the model repository path stays relative to the working directory.
+            ContentRootPath = AppContext.BaseDirectory,
+        });
+        builder.Configuration.AddEnvironmentVariables(EnvironmentPrefix);
+        builder.Configuration.AddInMemoryCollection(overrides);
+
+        var services = builder.Services;
+        services.AddOptions<ServerOptions>().BindConfiguration(ServerOptions.Section).ValidateOnStart();
+        services.AddOptions<ModelLoaderOptions>().BindConfiguration("Models").ValidateOnStart();
+        services.AddOptions<OnnxRuntimeOptions>().BindConfiguration("OnnxRuntime").ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ServerOptions>, ServerOptionsValidator>();
+        services.AddSingleton<IValidateOptions<ModelLoaderOptions>, ModelLoaderOptionsValidator>();
+
+        var serverOptions = builder.Configuration.GetSection(ServerOptions.Section).Get<ServerOptions>() ?? new ServerOptions();
+        if (serverOptions.LogVerbose > 0)
+        {
+            builder.Logging.SetMinimumLevel(LogLevel.Debug);
+        }
+
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(Math.Max(0, serverOptions.ExitTimeoutSecs)));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            var address = IPAddress.TryParse(serverOptions.GrpcAddress, out var parsed) ? parsed : IPAddress.Any;
+            kestrel.Listen(address, serverOptions.GrpcPort, listen => listen.Protocols = HttpProtocols.Http2);
+        });
+
+        services.AddGrpc(o =>
+        {
+            o.MaxReceiveMessageSize = serverOptions.MaxReceiveMessageBytes;
+            o.MaxSendMessageSize = serverOptions.MaxSendMessageBytes;
+            o.EnableDetailedErrors = false;
+            o.Interceptors.Add<ErrorMappingInterceptor>();
+        });
+        services.AddGrpcReflection();
+        services.AddSingleton<HealthServiceImpl>();
+        services.AddSingleton<ServerHealth>();
+
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<ModelLoaderOptions>>().Value);
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<OnnxRuntimeOptions>>().Value);
+        services.AddOnnxRuntimeBackend();
+        services.AddSingleton<ModelRegistry>();
+        services.AddSingleton<ModelRepositoryLoader>();
+        services.AddSingleton<InferenceExecutor>();
+        services.AddSingleton<ModelLoadingService>();
+        services.AddHostedService(sp => sp.GetRequiredService<ModelLoadingService>());
+
+        configure?.Invoke(builder);
+        var app = builder.Build();
+
+        app.MapGrpcService<InferenceService>();
+        app.MapGrpcService<HealthServiceImpl>();
+        app.MapGrpcReflectionService();
+        app.Lifetime.ApplicationStarted.Register(() => LogAddresses(app));
+        return app;
+    }
+
+    /// <summary>The address Kestrel bound, with the real port when 0 was asked for.</summary>
+    public static string? GrpcAddress(WebApplication app) =>
+        app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
+
+    private static void LogAddresses(WebApplication app)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ServerHost).FullName!);
+        foreach (var address in app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [])
+        {
+            HostLog.GrpcListening(logger, address);
+        }
+    }
+}

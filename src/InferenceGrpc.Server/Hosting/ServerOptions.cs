@@ -1,0 +1,48 @@
+namespace InferenceGrpc.Server.Hosting;
+
+/// <summary>
+/// The server's settings (configuration section "Server"). Each has a tritonserver-style flag; see
+/// <see cref="CommandLineFlags"/>. Defaults are those of tritonserver where it has the same setting.
+/// </summary>
+public sealed class ServerOptions
+{
+    public const string Section = "Server";
+
+    /// <summary>The model repository directory. Default: <c>models</c>, relative to the working directory.</summary>
+    public string ModelRepository { get; set; } = "models";
+
+    /// <summary>The address the gRPC endpoint binds. Default: 0.0.0.0 (every interface, as in a pod).</summary>
+    public string GrpcAddress { get; set; } = "0.0.0.0";
+
+    /// <summary>The gRPC port (cleartext HTTP/2). Default 8001; 0 picks a free port (tests).</summary>
+    public int GrpcPort { get; set; } = 8001;
+
+    /// <summary>The metrics port (HTTP/1.1). Default 8002. Reserved now; metrics bind it.</summary>
+    public int MetricsPort { get; set; } = 8002;
+
+    /// <summary>none: load the whole repository at start; explicit: load only <see cref="LoadModel"/>.</summary>
+    public string ModelControlMode { get; set; } = "none";
+
+    /// <summary>Models to load at start in explicit mode; "*" loads all.</summary>
+    public List<string> LoadModel { get; set; } = [];
+
+    /// <summary>When true (default) the server is ready only when every model loaded is ready.</summary>
+    public bool StrictReadiness { get; set; } = true;
+
+    /// <summary>Seconds to finish in-flight work on shutdown. Default 30.</summary>
+    public int ExitTimeoutSecs { get; set; } = 30;
+
+    /// <summary>0: information logs; 1 or more: debug logs.</summary>
+    public int LogVerbose { get; set; }
+
+    /// <summary>
+    /// The largest request message accepted, in bytes. Default 64 MiB, so a large but valid batch is judged on
+    /// its shape rather than cut off by the transport.
+    /// </summary>
+    public int MaxReceiveMessageBytes { get; set; } = 64 * 1024 * 1024;
+
+    /// <summary>The largest response message sent, in bytes. Default 64 MiB.</summary>
+    public int MaxSendMessageBytes { get; set; } = 64 * 1024 * 1024;
+
+    public bool ExplicitModelControl => string.Equals(ModelControlMode, "explicit", StringComparison.Ordinal);
+}

@@ -1,0 +1,86 @@
+using System.Net;
+using InferenceGrpc.Core.Models;
+using Microsoft.Extensions.Options;
+
+namespace InferenceGrpc.Server.Hosting;
+
+/// <summary>Checks every setting at startup and reports all problems at once, naming the flag of each.</summary>
+internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ServerOptions o)
+    {
+        var errors = new List<string>();
+        if (string.IsNullOrWhiteSpace(o.ModelRepository))
+        {
+            errors.Add("--model-repository is required");
+        }
+        else if (!Directory.Exists(o.ModelRepository))
+        {
+            errors.Add($"--model-repository '{o.ModelRepository}' is not a directory (resolved to '{Path.GetFullPath(o.ModelRepository)}')");
+        }
+
+        if (!IPAddress.TryParse(o.GrpcAddress, out _))
+        {
+            errors.Add($"--grpc-address '{o.GrpcAddress}' is not an IP address");
+        }
+
+        if (o.GrpcPort is < 0 or > 65535)
+        {
+            errors.Add($"--grpc-port must be 0..65535, got {o.GrpcPort}");
+        }
+
+        if (o.MetricsPort is < 0 or > 65535)
+        {
+            errors.Add($"--metrics-port must be 0..65535, got {o.MetricsPort}");
+        }
+
+        if (o.GrpcPort != 0 && o.GrpcPort == o.MetricsPort)
+        {
+            errors.Add($"--grpc-port and --metrics-port must differ (cleartext HTTP/2 and HTTP/1.1 need separate ports), both are {o.GrpcPort}");
+        }
+
+        if (o.ModelControlMode is not ("none" or "explicit"))
+        {
+            errors.Add(o.ModelControlMode == "poll"
+                ? "--model-control-mode poll is not available yet; use none or explicit"
+                : $"--model-control-mode must be none or explicit, got '{o.ModelControlMode}'");
+        }
+
+        if (o.LoadModel.Count > 0 && !o.ExplicitModelControl)
+        {
+            errors.Add("--load-model needs --model-control-mode explicit (in mode none every model of the repository loads)");
+        }
+
+        if (o.ExitTimeoutSecs < 0)
+        {
+            errors.Add($"--exit-timeout-secs must be 0 or more, got {o.ExitTimeoutSecs}");
+        }
+
+        if (o.LogVerbose < 0)
+        {
+            errors.Add($"--log-verbose must be 0 or more, got {o.LogVerbose}");
+        }
+
+        // Below 4 MiB a single real batch no longer fits; above 2 GiB protobuf cannot parse it anyway.
+        if (o.MaxReceiveMessageBytes < 4 * 1024 * 1024)
+        {
+            errors.Add($"--max-receive-message-bytes must be at least 4194304, got {o.MaxReceiveMessageBytes}");
+        }
+
+        if (o.MaxSendMessageBytes < 4 * 1024 * 1024)
+        {
+            errors.Add($"--max-send-message-bytes must be at least 4194304, got {o.MaxSendMessageBytes}");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+}
+
+/// <summary>Checks the model-loading settings.</summary>
+internal sealed class ModelLoaderOptionsValidator : IValidateOptions<ModelLoaderOptions>
+{
+    public ValidateOptionsResult Validate(string? name, ModelLoaderOptions o) =>
+        o.DefaultMaxBatchSize is < 0 or > 1_000_000
+            ? ValidateOptionsResult.Fail($"--default-max-batch-size must be 0..1000000, got {o.DefaultMaxBatchSize}")
+            : ValidateOptionsResult.Success;
+}

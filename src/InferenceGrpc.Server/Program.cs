@@ -1,0 +1,3 @@
+using InferenceGrpc.Server.Hosting;
+
+return await ServerHost.RunAsync(args);
