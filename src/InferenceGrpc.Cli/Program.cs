@@ -1,0 +1,3 @@
+using InferenceGrpc.Cli;
+
+return await CliApp.CreateRootCommand().Parse(args).InvokeAsync();
