@@ -95,7 +95,18 @@ public static class ServerHost
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             var address = IPAddress.TryParse(serverOptions.GrpcAddress, out var parsed) ? parsed : IPAddress.Any;
-            kestrel.Listen(address, serverOptions.GrpcPort, listen => listen.Protocols = HttpProtocols.Http2);
+            // An out-of-range port would throw here, from WebApplication's constructor, before ValidateOnStart can
+            // report it (with every other problem) as a configuration error: leave it to the validator, which
+            // runs at start before Kestrel binds anything.
+            if (serverOptions.GrpcPort is >= IPEndPoint.MinPort and <= IPEndPoint.MaxPort)
+            {
+                kestrel.Listen(address, serverOptions.GrpcPort, listen => listen.Protocols = HttpProtocols.Http2);
+            }
+
+            // MaxReceiveMessageBytes bounds each request (grpc-dotnet checks the length prefix, answering
+            // RESOURCE_EXHAUSTED). Kestrel's own 30,000,000-byte body cap, which grpc-dotnet lifts only for
+            // streaming calls, would otherwise fail unary requests below that limit with UNKNOWN.
+            kestrel.Limits.MaxRequestBodySize = null;
         });
 
         services.AddGrpc(o =>

@@ -25,7 +25,7 @@ internal sealed class InferenceService(InferenceExecutor executor, ModelRegistry
         typeof(InferenceService).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
     // The Triton extensions this server implements, as ServerMetadata advertises them.
-    private static readonly string[] Extensions = ["model_configuration", "model_repository"];
+    private static readonly string[] Extensions = ["model_configuration"];
 
     public override Task<ServerLiveResponse> ServerLive(ServerLiveRequest request, ServerCallContext context) =>
         Task.FromResult(new ServerLiveResponse { Live = health.IsLive });
