@@ -3,26 +3,20 @@ using InferenceGrpc.Core.Models;
 namespace InferenceGrpc.Core.Inference;
 
 /// <summary>
-/// Resolves the addressed model version, validates the request against it and runs it.
+/// The entry point of every inference: resolves the addressed model version, validates the request against its
+/// signature, and queues it on that version's scheduler.
 /// </summary>
-/// <remarks>
-/// Runs the request on the calling thread: ONNX Runtime sessions are thread-safe, so concurrent callers run
-/// concurrently. The dynamic batching scheduler replaces this direct call.
-/// </remarks>
 public sealed class InferenceExecutor(ModelRegistry registry)
 {
-    public ValueTask<InferenceResult> InferAsync(InferenceRequest request, CancellationToken cancellationToken)
+    /// <summary>
+    /// Completes with the request's outputs, or fails with an <see cref="InferenceException"/>: synchronously for
+    /// what can be decided at once (unknown model, invalid input, full queue), asynchronously for what happens in
+    /// the queue or the run.
+    /// </summary>
+    public Task<InferenceResult> InferAsync(InferenceRequest request, CancellationToken cancellationToken)
     {
         var version = registry.ResolveReady(request.ModelName, request.ModelVersion);
-        var signature = version.Signature!;
-        RequestValidator.Validate(request, signature, request.ModelName);
-        if (cancellationToken.IsCancellationRequested)
-        {
-            throw new InferenceException(InferenceErrorKind.Cancelled, "the call was cancelled before it ran");
-        }
-
-        var outputs = request.RequestedOutputs.Count > 0 ? request.RequestedOutputs : signature.OutputNames;
-        var run = version.Runner!.Run(request.Inputs, outputs);
-        return ValueTask.FromResult(new InferenceResult(version.ModelName, version.Version, run.Outputs, run.Owner));
+        var rows = RequestValidator.Validate(request, version.Signature!, request.ModelName);
+        return version.Scheduler!.EnqueueAsync(request, rows, cancellationToken);
     }
 }

@@ -17,4 +17,13 @@ public sealed class InferenceRequest
 
     /// <summary>The outputs asked for, in the order wanted; empty means every output of the model.</summary>
     public IReadOnlyList<string> RequestedOutputs { get; init; } = [];
+
+    /// <summary>Priority level, 1 = highest; 0 = the model's default level (the <c>priority</c> parameter).</summary>
+    public ulong Priority { get; init; }
+
+    /// <summary>The longest the request may wait in the queue (the <c>timeout</c> parameter); null: the model's default.</summary>
+    public TimeSpan? QueueTimeout { get; init; }
+
+    /// <summary>The caller's deadline (the gRPC deadline); null: none.</summary>
+    public DateTimeOffset? Deadline { get; init; }
 }

@@ -24,5 +24,8 @@ public sealed class InferenceResult : IDisposable
 
     public IReadOnlyList<OutputTensor> Outputs { get; }
 
+    /// <summary>Server-side timing, for response parameters and statistics.</summary>
+    public InferenceTiming Timing { get; init; }
+
     public void Dispose() => Interlocked.Exchange(ref _owner, null)?.Dispose();
 }

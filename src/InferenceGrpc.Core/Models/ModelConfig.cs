@@ -26,6 +26,9 @@ public sealed record ModelConfig
 
     public VersionPolicy VersionPolicy { get; init; } = VersionPolicy.Default;
 
+    /// <summary>The dynamic_batching block; null when the config has none (the server default applies).</summary>
+    public Batching.DynamicBatchingConfig? DynamicBatching { get; init; }
+
     public IReadOnlyList<InstanceGroup> InstanceGroups { get; init; } = [InstanceGroup.Default];
 
     public string ModelFileName { get; init; } = DefaultModelFileName;
@@ -35,6 +38,9 @@ public sealed record ModelConfig
 
     /// <summary>The execution kind the first instance group asks for; every group of one version shares it.</summary>
     public ExecutionKind ExecutionKind => InstanceGroups.Count == 0 ? ExecutionKind.Auto : InstanceGroups[0].Kind;
+
+    /// <summary>How many instances (sessions) to create: the sum of the instance groups' counts.</summary>
+    public int InstanceCount => InstanceGroups.Count == 0 ? 1 : InstanceGroups.Sum(g => g.Count);
 }
 
 /// <summary>Where a model runs, as Triton's instance-group kind: AUTO is the GPU when CUDA loads, else the CPU.</summary>

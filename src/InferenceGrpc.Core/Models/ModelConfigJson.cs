@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using InferenceGrpc.Core.Batching;
 using InferenceGrpc.Core.Tensors;
 
 namespace InferenceGrpc.Core.Models;
@@ -59,6 +60,7 @@ public static class ModelConfigJson
         var outputs = Tensors("output", dto.Output, errors);
         var policy = Policy(dto.VersionPolicy, errors);
         var groups = Groups(dto.InstanceGroup, errors);
+        var batching = Batching(dto.DynamicBatching, errors);
         var parameters = new Dictionary<string, string>(StringComparer.Ordinal);
         foreach (var (key, value) in dto.Parameters ?? [])
         {
@@ -89,6 +91,7 @@ public static class ModelConfigJson
             Inputs = inputs,
             Outputs = outputs,
             VersionPolicy = policy,
+            DynamicBatching = batching,
             InstanceGroups = groups,
             ModelFileName = dto.DefaultModelFilename ?? ModelConfig.DefaultModelFileName,
             Parameters = parameters,
@@ -175,6 +178,45 @@ public static class ModelConfigJson
         return VersionPolicy.All;
     }
 
+    private static DynamicBatchingConfig? Batching(DynamicBatchingDto? dto, List<string> errors)
+    {
+        if (dto is null)
+        {
+            return null;
+        }
+
+        if (dto.PreferredBatchSize?.Any(p => p < 1) == true)
+        {
+            errors.Add("'dynamic_batching.preferred_batch_size' entries must be 1 or more");
+        }
+
+        if (dto.PriorityLevels is < 0 or > 1000)
+        {
+            errors.Add($"'dynamic_batching.priority_levels' must be 0..1000, got {dto.PriorityLevels}");
+        }
+
+        if (dto.PriorityQueuePolicy is { Count: > 0 })
+        {
+            errors.Add("'dynamic_batching.priority_queue_policy' is not supported; use default_queue_policy");
+        }
+
+        var queue = dto.DefaultQueuePolicy;
+        if (queue?.TimeoutAction is { } action && action != "REJECT")
+        {
+            errors.Add($"'dynamic_batching.default_queue_policy.timeout_action' '{action}' is not supported; only REJECT");
+        }
+
+        return new DynamicBatchingConfig
+        {
+            PreferredBatchSizes = dto.PreferredBatchSize ?? [],
+            MaxQueueDelayMicroseconds = dto.MaxQueueDelayMicroseconds,
+            PriorityLevels = dto.PriorityLevels,
+            DefaultPriorityLevel = dto.DefaultPriorityLevel,
+            MaxQueueSize = queue?.MaxQueueSize is > 0 ? queue.MaxQueueSize : null,
+            DefaultTimeoutMicroseconds = queue?.DefaultTimeoutMicroseconds ?? 0,
+        };
+    }
+
     private static List<InstanceGroup> Groups(List<InstanceGroupDto>? dtos, List<string> errors)
     {
         if (dtos is null || dtos.Count == 0)
@@ -230,6 +272,7 @@ public static class ModelConfigJson
         public List<TensorDto>? Output { get; set; }
         public VersionPolicyDto? VersionPolicy { get; set; }
         public List<InstanceGroupDto>? InstanceGroup { get; set; }
+        public DynamicBatchingDto? DynamicBatching { get; set; }
         public Dictionary<string, ParameterDto>? Parameters { get; set; }
         public string? DefaultModelFilename { get; set; }
     }
@@ -264,6 +307,25 @@ public static class ModelConfigJson
         public int? Count { get; set; }
         public string? Kind { get; set; }
         public List<int>? Gpus { get; set; }
+    }
+
+    private sealed class DynamicBatchingDto
+    {
+        public List<int>? PreferredBatchSize { get; set; }
+        public long MaxQueueDelayMicroseconds { get; set; }
+        public bool PreserveOrdering { get; set; }
+        public int PriorityLevels { get; set; }
+        public int DefaultPriorityLevel { get; set; }
+        public QueuePolicyDto? DefaultQueuePolicy { get; set; }
+        public Dictionary<string, JsonElement>? PriorityQueuePolicy { get; set; }
+    }
+
+    private sealed class QueuePolicyDto
+    {
+        public string? TimeoutAction { get; set; }
+        public long DefaultTimeoutMicroseconds { get; set; }
+        public bool AllowTimeoutOverride { get; set; } = true;
+        public int MaxQueueSize { get; set; }
     }
 
     private sealed class ParameterDto

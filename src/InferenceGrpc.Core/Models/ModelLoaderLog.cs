@@ -8,8 +8,8 @@ internal static partial class ModelLoaderLog
     [LoggerMessage(100, LogLevel.Information, "Loading model '{Model}' version {Version} from {Path}", EventName = "ModelLoading")]
     public static partial void Loading(ILogger logger, string model, long version, string path);
 
-    [LoggerMessage(101, LogLevel.Information, "Model '{Model}' version {Version} is ready on {Device} in {ElapsedMs:F0} ms (max_batch_size {MaxBatchSize})", EventName = "ModelReady")]
-    public static partial void Ready(ILogger logger, string model, long version, string device, double elapsedMs, int maxBatchSize);
+    [LoggerMessage(101, LogLevel.Information, "Model '{Model}' version {Version} is ready on {Device} x{Instances} in {ElapsedMs:F0} ms (max_batch_size {MaxBatchSize}, dynamic batching {Batching})", EventName = "ModelReady")]
+    public static partial void Ready(ILogger logger, string model, long version, string device, int instances, double elapsedMs, int maxBatchSize, bool batching);
 
     [LoggerMessage(102, LogLevel.Error, "Model '{Model}' version {Version} failed to load: {Reason}", EventName = "ModelLoadFailed")]
     public static partial void LoadFailed(ILogger logger, string model, long version, string reason);

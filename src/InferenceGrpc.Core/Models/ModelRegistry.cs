@@ -16,8 +16,8 @@ public sealed record RegisteredModel(string Name, ModelConfig Config, string? Re
 
 /// <summary>
 /// The models the server knows, as an immutable snapshot swapped atomically: readers take no lock and always see
-/// a consistent set; writers are serialised. Disposing it disposes every runner it still holds (at shutdown,
-/// after the endpoint has stopped taking requests).
+/// a consistent set; writers are serialised. Disposing it stops every version's scheduler (at shutdown, after
+/// the endpoint has stopped taking requests), which finishes running batches and disposes the instances.
 /// </summary>
 public sealed class ModelRegistry : IDisposable
 {
@@ -109,7 +109,7 @@ public sealed class ModelRegistry : IDisposable
 
         foreach (var version in models.Values.SelectMany(m => m.Versions.Values))
         {
-            version.Runner?.Dispose();
+            version.Scheduler?.Dispose();
         }
     }
 

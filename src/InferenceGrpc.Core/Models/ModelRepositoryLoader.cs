@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using InferenceGrpc.Core.Batching;
 using InferenceGrpc.Core.Execution;
 using InferenceGrpc.Core.Inference;
 using Microsoft.Extensions.Logging;
@@ -6,11 +7,21 @@ using Microsoft.Extensions.Logging;
 namespace InferenceGrpc.Core.Models;
 
 /// <summary>
-/// Loads models from their sources into the registry: each version goes LOADING, then READY after warm-up, or
-/// UNAVAILABLE with the reason. One model failing never stops the others.
+/// Loads models from their sources into the registry: each version goes LOADING, then READY once every instance
+/// is created and warmed up and its scheduler runs, or UNAVAILABLE with the reason. One model failing never stops
+/// the others.
 /// </summary>
-public sealed class ModelRepositoryLoader(IModelBackend backend, ModelRegistry registry, ModelLoaderOptions options, ILogger<ModelRepositoryLoader> logger)
+public sealed class ModelRepositoryLoader(
+    IModelBackend backend,
+    ModelRegistry registry,
+    ModelLoaderOptions options,
+    SchedulerOptions schedulerOptions,
+    TimeProvider time,
+    ILoggerFactory loggerFactory)
 {
+    private readonly ILogger _logger = loggerFactory.CreateLogger<ModelRepositoryLoader>();
+    private readonly ILogger _schedulerLogger = loggerFactory.CreateLogger<ModelScheduler>();
+
     /// <summary>Loads every version of every source. Returns true when every one became ready.</summary>
     public bool LoadAll(IEnumerable<ModelSource> sources, CancellationToken cancellationToken)
     {
@@ -29,7 +40,7 @@ public sealed class ModelRepositoryLoader(IModelBackend backend, ModelRegistry r
     {
         if (source.ConfigError is { } error)
         {
-            ModelLoaderLog.ConfigInvalid(logger, source.Name, error);
+            ModelLoaderLog.ConfigInvalid(_logger, source.Name, error);
             registry.SetModel(source.Name, source.Config, error,
                 source.Versions.Select(v => ModelVersion.Unavailable(source.Name, v.Version, source.Config, error)));
             return false;
@@ -50,9 +61,9 @@ public sealed class ModelRepositoryLoader(IModelBackend backend, ModelRegistry r
 
     private ModelVersion LoadVersion(ModelSource source, ModelVersionSource version)
     {
-        ModelLoaderLog.Loading(logger, source.Name, version.Version, version.ModelPath);
+        ModelLoaderLog.Loading(_logger, source.Name, version.Version, version.ModelPath);
         var started = Stopwatch.GetTimestamp();
-        IModelRunner? runner = null;
+        var instances = new List<IModelRunner>();
         try
         {
             if (!File.Exists(version.ModelPath))
@@ -60,28 +71,47 @@ public sealed class ModelRepositoryLoader(IModelBackend backend, ModelRegistry r
                 throw new ModelConfigException($"model file '{version.ModelPath}' does not exist");
             }
 
-            runner = backend.Load(version, source.Config);
-            var signature = SignatureResolver.Resolve(source.Config, runner.Graph, options.DefaultMaxBatchSize);
-            if (options.WarmUp)
+            // Every instance is created now, never on the request path.
+            for (var i = 0; i < source.Config.InstanceCount; i++)
             {
-                WarmUp(source.Name, version.Version, runner, signature);
+                instances.Add(backend.Load(version, source.Config));
             }
 
-            ModelLoaderLog.Ready(logger, source.Name, version.Version, runner.Device, Stopwatch.GetElapsedTime(started).TotalMilliseconds, signature.MaxBatchSize);
-            return ModelVersion.Ready(source.Name, version.Version, source.Config, signature, runner);
+            var signature = SignatureResolver.Resolve(source.Config, instances[0].Graph, options.DefaultMaxBatchSize);
+            var policy = BatchingPolicy.Create(source.Config, signature, schedulerOptions);
+            if (options.WarmUp)
+            {
+                foreach (var instance in instances)
+                {
+                    WarmUp(source.Name, version.Version, instance, signature);
+                }
+            }
+
+            var scheduler = new ModelScheduler(source.Name, version.Version, signature, policy, instances, time, _schedulerLogger);
+            ModelLoaderLog.Ready(_logger, source.Name, version.Version, instances[0].Device, instances.Count,
+                Stopwatch.GetElapsedTime(started).TotalMilliseconds, signature.MaxBatchSize, policy.Batching);
+            return ModelVersion.Ready(source.Name, version.Version, source.Config, signature, scheduler);
         }
         catch (ModelConfigException ex)
         {
-            runner?.Dispose();
-            ModelLoaderLog.LoadFailed(logger, source.Name, version.Version, ex.Message);
+            DisposeAll(instances);
+            ModelLoaderLog.LoadFailed(_logger, source.Name, version.Version, ex.Message);
             return ModelVersion.Unavailable(source.Name, version.Version, source.Config, ex.Message);
         }
         catch (Exception ex)
         {
             // A backend bug must not take the server down: this version is unavailable, the rest serve.
-            runner?.Dispose();
-            ModelLoaderLog.LoadCrashed(logger, ex, source.Name, version.Version);
+            DisposeAll(instances);
+            ModelLoaderLog.LoadCrashed(_logger, ex, source.Name, version.Version);
             return ModelVersion.Unavailable(source.Name, version.Version, source.Config, $"load failed: {ex.GetType().Name}");
+        }
+    }
+
+    private static void DisposeAll(List<IModelRunner> instances)
+    {
+        foreach (var instance in instances)
+        {
+            instance.Dispose();
         }
     }
 
@@ -94,7 +124,7 @@ public sealed class ModelRepositoryLoader(IModelBackend backend, ModelRegistry r
         }
         catch (InferenceException ex)
         {
-            ModelLoaderLog.WarmUpFailed(logger, model, version, ex.Message);
+            ModelLoaderLog.WarmUpFailed(_logger, model, version, ex.Message);
         }
     }
 }

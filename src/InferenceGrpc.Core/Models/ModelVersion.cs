@@ -1,4 +1,4 @@
-using InferenceGrpc.Core.Execution;
+using InferenceGrpc.Core.Batching;
 
 namespace InferenceGrpc.Core.Models;
 
@@ -8,7 +8,7 @@ namespace InferenceGrpc.Core.Models;
 /// </summary>
 public sealed class ModelVersion
 {
-    private ModelVersion(string modelName, long version, ModelConfig config, ModelState state, string? reason, ModelSignature? signature, IModelRunner? runner)
+    private ModelVersion(string modelName, long version, ModelConfig config, ModelState state, string? reason, ModelSignature? signature, ModelScheduler? scheduler)
     {
         ModelName = modelName;
         Version = version;
@@ -16,7 +16,7 @@ public sealed class ModelVersion
         State = state;
         Reason = reason;
         Signature = signature;
-        Runner = runner;
+        Scheduler = scheduler;
     }
 
     public string ModelName { get; }
@@ -33,14 +33,14 @@ public sealed class ModelVersion
     /// <summary>Set when <see cref="State"/> is <see cref="ModelState.Ready"/>.</summary>
     public ModelSignature? Signature { get; }
 
-    /// <summary>Set when <see cref="State"/> is <see cref="ModelState.Ready"/>.</summary>
-    public IModelRunner? Runner { get; }
+    /// <summary>Queues and runs this version's requests on its instances; set when ready.</summary>
+    public ModelScheduler? Scheduler { get; }
 
     public static ModelVersion Loading(string model, long version, ModelConfig config) =>
         new(model, version, config, ModelState.Loading, null, null, null);
 
-    public static ModelVersion Ready(string model, long version, ModelConfig config, ModelSignature signature, IModelRunner runner) =>
-        new(model, version, config, ModelState.Ready, null, signature, runner);
+    public static ModelVersion Ready(string model, long version, ModelConfig config, ModelSignature signature, ModelScheduler scheduler) =>
+        new(model, version, config, ModelState.Ready, null, signature, scheduler);
 
     public static ModelVersion Unavailable(string model, long version, ModelConfig config, string reason) =>
         new(model, version, config, ModelState.Unavailable, reason, null, null);

@@ -1,5 +1,6 @@
 using System.Net;
 using Grpc.HealthCheck;
+using InferenceGrpc.Core.Batching;
 using InferenceGrpc.Core.Inference;
 using InferenceGrpc.Core.Models;
 using InferenceGrpc.OnnxRuntime;
@@ -82,6 +83,8 @@ public static class ServerHost
         services.AddOptions<ServerOptions>().BindConfiguration(ServerOptions.Section).ValidateOnStart();
         services.AddOptions<ModelLoaderOptions>().BindConfiguration("Models").ValidateOnStart();
         services.AddOptions<OnnxRuntimeOptions>().BindConfiguration("OnnxRuntime").ValidateOnStart();
+        services.AddOptions<SchedulerOptions>().BindConfiguration("Scheduler").ValidateOnStart();
+        services.AddSingleton<IValidateOptions<SchedulerOptions>, SchedulerOptionsValidator>();
         services.AddSingleton<IValidateOptions<ServerOptions>, ServerOptionsValidator>();
         services.AddSingleton<IValidateOptions<ModelLoaderOptions>, ModelLoaderOptionsValidator>();
 
@@ -122,6 +125,8 @@ public static class ServerHost
 
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<ModelLoaderOptions>>().Value);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<OnnxRuntimeOptions>>().Value);
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<SchedulerOptions>>().Value);
+        services.AddSingleton(TimeProvider.System);
         services.AddOnnxRuntimeBackend();
         services.AddSingleton<ModelRegistry>();
         services.AddSingleton<ModelRepositoryLoader>();

@@ -44,5 +44,11 @@ public sealed class ServerOptions
     /// <summary>The largest response message sent, in bytes. Default 64 MiB.</summary>
     public int MaxSendMessageBytes { get; set; } = 64 * 1024 * 1024;
 
+    /// <summary>
+    /// The most requests of one ModelStreamInfer stream in the server at once (queued or running). Past it the
+    /// server stops reading the stream until answers go out. Default 128.
+    /// </summary>
+    public int StreamMaxInflight { get; set; } = 128;
+
     public bool ExplicitModelControl => string.Equals(ModelControlMode, "explicit", StringComparison.Ordinal);
 }

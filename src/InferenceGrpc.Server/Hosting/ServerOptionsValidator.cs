@@ -1,4 +1,5 @@
 using System.Net;
+using InferenceGrpc.Core.Batching;
 using InferenceGrpc.Core.Models;
 using Microsoft.Extensions.Options;
 
@@ -72,8 +73,22 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
             errors.Add($"--max-send-message-bytes must be at least 4194304, got {o.MaxSendMessageBytes}");
         }
 
+        if (o.StreamMaxInflight is < 1 or > 65536)
+        {
+            errors.Add($"--stream-max-inflight must be 1..65536, got {o.StreamMaxInflight}");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
+}
+
+/// <summary>Checks the scheduling defaults.</summary>
+internal sealed class SchedulerOptionsValidator : IValidateOptions<SchedulerOptions>
+{
+    public ValidateOptionsResult Validate(string? name, SchedulerOptions o) =>
+        o.DefaultMaxQueueSize is < 1 or > 1_000_000
+            ? ValidateOptionsResult.Fail($"--max-queue-size must be 1..1000000, got {o.DefaultMaxQueueSize}")
+            : ValidateOptionsResult.Success;
 }
 
 /// <summary>Checks the model-loading settings.</summary>

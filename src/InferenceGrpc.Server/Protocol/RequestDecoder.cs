@@ -12,7 +12,13 @@ namespace InferenceGrpc.Server.Protocol;
 /// </summary>
 internal static class RequestDecoder
 {
-    public static InferenceRequest Decode(ModelInferRequest request)
+    /// <summary>The request parameter that picks a priority level (1 = highest; 0 = the model's default).</summary>
+    public const string PriorityParameter = "priority";
+
+    /// <summary>The request parameter that bounds queue time, in microseconds (0 = the model's default).</summary>
+    public const string TimeoutParameter = "timeout";
+
+    public static InferenceRequest Decode(ModelInferRequest request, DateTime deadline = default)
     {
         var model = request.ModelName;
         if (string.IsNullOrEmpty(model))
@@ -76,8 +82,47 @@ internal static class RequestDecoder
             Id = request.Id,
             Inputs = inputs,
             RequestedOutputs = RequestedOutputs(request),
+            Priority = request.Parameters.Count == 0 ? 0 : UnsignedParameter(request, PriorityParameter),
+            QueueTimeout = request.Parameters.Count == 0 ? null : Timeout(request),
+            // grpc-dotnet reports "no deadline" as DateTime.MaxValue.
+            Deadline = deadline == default || deadline == DateTime.MaxValue ? null : new DateTimeOffset(deadline.ToUniversalTime()),
         };
     }
+
+    private static TimeSpan? Timeout(ModelInferRequest request)
+    {
+        var micros = UnsignedParameter(request, TimeoutParameter);
+        return micros == 0 ? null : TimeSpan.FromMicroseconds(Math.Min(micros, (ulong)TimeSpan.MaxValue.TotalMicroseconds / 2));
+    }
+
+    private static ulong UnsignedParameter(ModelInferRequest request, string name)
+    {
+        if (!request.Parameters.TryGetValue(name, out var parameter))
+        {
+            return 0;
+        }
+
+        switch (parameter.ParameterChoiceCase)
+        {
+            case InferParameter.ParameterChoiceOneofCase.Uint64Param:
+                return parameter.Uint64Param;
+            case InferParameter.ParameterChoiceOneofCase.Int64Param when parameter.Int64Param >= 0:
+                return (ulong)parameter.Int64Param;
+            default:
+                InferenceException.ThrowInvalid(
+                    $"model '{request.ModelName}': parameter '{name}' must be a non-negative int64_param or uint64_param, got {Describe(parameter)}");
+                return 0;
+        }
+    }
+
+    private static string Describe(InferParameter parameter) => parameter.ParameterChoiceCase switch
+    {
+        InferParameter.ParameterChoiceOneofCase.Int64Param => $"int64_param {parameter.Int64Param}",
+        InferParameter.ParameterChoiceOneofCase.BoolParam => "a bool_param",
+        InferParameter.ParameterChoiceOneofCase.StringParam => "a string_param",
+        InferParameter.ParameterChoiceOneofCase.DoubleParam => "a double_param",
+        _ => "no value",
+    };
 
     private static IReadOnlyList<string> RequestedOutputs(ModelInferRequest request)
     {

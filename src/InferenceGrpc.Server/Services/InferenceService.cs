@@ -1,11 +1,14 @@
 using System.Globalization;
 using System.Reflection;
+using System.Threading.Channels;
 using Grpc.Core;
 using Inference;
 using InferenceGrpc.Core.Inference;
 using InferenceGrpc.Core.Models;
 using InferenceGrpc.Core.Tensors;
 using InferenceGrpc.Server.Health;
+using InferenceGrpc.Server.Hosting;
+using Microsoft.Extensions.Options;
 using InferenceGrpc.Server.Protocol;
 using DataType = InferenceGrpc.Core.Tensors.DataType;
 
@@ -16,7 +19,7 @@ namespace InferenceGrpc.Server.Services;
 /// Core's <see cref="InferenceException"/>s, turned into status codes by the interceptor (unary) or answered in
 /// band (streams). RPCs not overridden here answer UNIMPLEMENTED.
 /// </summary>
-internal sealed class InferenceService(InferenceExecutor executor, ModelRegistry registry, ServerHealth health)
+internal sealed class InferenceService(InferenceExecutor executor, ModelRegistry registry, ServerHealth health, IOptions<ServerOptions> options)
     : GRPCInferenceService.GRPCInferenceServiceBase
 {
     public const string ServerName = "inferencegrpc";
@@ -140,7 +143,7 @@ internal sealed class InferenceService(InferenceExecutor executor, ModelRegistry
 
     public override async Task<ModelInferResponse> ModelInfer(ModelInferRequest request, ServerCallContext context)
     {
-        var decoded = RequestDecoder.Decode(request);
+        var decoded = RequestDecoder.Decode(request, context.Deadline);
         using var result = await executor.InferAsync(decoded, context.CancellationToken).ConfigureAwait(false);
         return ResponseEncoder.Encode(result, request.Id);
     }
@@ -150,31 +153,140 @@ internal sealed class InferenceService(InferenceExecutor executor, ModelRegistry
         IServerStreamWriter<ModelStreamInferResponse> responseStream,
         ServerCallContext context)
     {
-        // One request at a time, so responses come back in request order. A failed request (bad input, or a
-        // sanitised INTERNAL) is answered in band and the stream goes on serving; only cancellation ends it.
-        var cancellationToken = context.CancellationToken;
-        while (await requestStream.MoveNext(cancellationToken).ConfigureAwait(false))
+        // Each message is scheduled like a unary request as soon as it arrives, so one stream can fill batches;
+        // a single writer answers them in request order. At most StreamMaxInflight requests of a stream are in
+        // the server at once: past that, reading pauses and HTTP/2 flow control slows the client.
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken);
+        var inflight = Channel.CreateBounded<StreamItem>(new BoundedChannelOptions(options.Value.StreamMaxInflight)
         {
-            var request = requestStream.Current;
-            ModelStreamInferResponse response;
+            SingleReader = true,
+            SingleWriter = true,
+        });
+        var writer = WriteResponsesAsync(inflight.Reader, responseStream, stop);
+        Exception? readFailure = null;
+        try
+        {
+            while (await requestStream.MoveNext(stop.Token).ConfigureAwait(false))
+            {
+                var request = requestStream.Current;
+                StreamItem item;
+                try
+                {
+                    var decoded = RequestDecoder.Decode(request, context.Deadline);
+                    item = new StreamItem(request, executor.InferAsync(decoded, stop.Token), null);
+                }
+                catch (InferenceException ex)
+                {
+                    item = new StreamItem(request, null, ex);
+                }
+
+                try
+                {
+                    await inflight.Writer.WriteAsync(item, stop.Token).ConfigureAwait(false);
+                }
+                catch
+                {
+                    await DiscardAsync(item).ConfigureAwait(false);
+                    throw;
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            readFailure = ex;
+            await stop.CancelAsync().ConfigureAwait(false);
+        }
+
+        inflight.Writer.TryComplete();
+        try
+        {
+            await writer.ConfigureAwait(false);
+        }
+        catch (Exception) when (readFailure is not null)
+        {
+            // The read side's failure is the one to report.
+        }
+
+        if (readFailure is not null)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(readFailure);
+        }
+    }
+
+    private static async Task WriteResponsesAsync(
+        ChannelReader<StreamItem> items, IServerStreamWriter<ModelStreamInferResponse> responses, CancellationTokenSource stop)
+    {
+        try
+        {
+            while (await items.WaitToReadAsync(CancellationToken.None).ConfigureAwait(false))
+            {
+                while (items.TryRead(out var item))
+                {
+                    if (stop.IsCancellationRequested)
+                    {
+                        await DiscardAsync(item).ConfigureAwait(false);
+                        continue;
+                    }
+
+                    await responses.WriteAsync(await RespondAsync(item).ConfigureAwait(false), stop.Token).ConfigureAwait(false);
+                }
+            }
+        }
+        catch
+        {
+            // The client went away or a write failed: stop reading, and release what is still in flight.
+            await stop.CancelAsync().ConfigureAwait(false);
+            while (items.TryRead(out var item))
+            {
+                await DiscardAsync(item).ConfigureAwait(false);
+            }
+
+            throw;
+        }
+    }
+
+    private static async Task<ModelStreamInferResponse> RespondAsync(StreamItem item)
+    {
+        var failure = item.Error;
+        if (item.Result is { } pending)
+        {
             try
             {
-                var decoded = RequestDecoder.Decode(request);
-                using var result = await executor.InferAsync(decoded, cancellationToken).ConfigureAwait(false);
-                response = new ModelStreamInferResponse { InferResponse = ResponseEncoder.Encode(result, request.Id) };
+                using var result = await pending.ConfigureAwait(false);
+                return new ModelStreamInferResponse { InferResponse = ResponseEncoder.Encode(result, item.Request.Id) };
             }
             catch (InferenceException ex) when (ex.Kind != InferenceErrorKind.Cancelled)
             {
-                response = new ModelStreamInferResponse
-                {
-                    ErrorMessage = ex.Message,
-                    InferResponse = new ModelInferResponse { ModelName = request.ModelName, ModelVersion = request.ModelVersion, Id = request.Id },
-                };
+                failure = ex;
             }
+        }
 
-            await responseStream.WriteAsync(response, cancellationToken).ConfigureAwait(false);
+        // Answered in band, with the request's id, and the stream goes on serving.
+        var request = item.Request;
+        return new ModelStreamInferResponse
+        {
+            ErrorMessage = failure!.Message,
+            InferResponse = new ModelInferResponse { ModelName = request.ModelName, ModelVersion = request.ModelVersion, Id = request.Id },
+        };
+    }
+
+    private static async Task DiscardAsync(StreamItem item)
+    {
+        if (item.Result is { } pending)
+        {
+            try
+            {
+                (await pending.ConfigureAwait(false)).Dispose();
+            }
+            catch (Exception)
+            {
+                // Nobody is listening for this answer any more.
+            }
         }
     }
+
+    /// <summary>A stream request in flight: its task, or the error it was refused with at once.</summary>
+    private readonly record struct StreamItem(ModelInferRequest Request, Task<InferenceResult>? Result, InferenceException? Error);
 
     private static ModelMetadataResponse.Types.TensorMetadata Metadata(ModelSignature signature, Core.Tensors.TensorSpec spec)
     {

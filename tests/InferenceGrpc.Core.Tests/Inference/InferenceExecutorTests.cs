@@ -23,7 +23,7 @@ public sealed class InferenceExecutorTests
         _runner = new FakeModelRunner(graph);
         var config = new ModelConfig { Name = Model };
         var signature = SignatureResolver.Resolve(config, graph, defaultMaxBatchSize: 8);
-        _registry.SetModel(Model, config, null, [ModelVersion.Ready(Model, 3, config, signature, _runner)]);
+        _registry.SetModel(Model, config, null, [ModelVersion.Ready(Model, 3, config, signature, Schedulers.For(Model, 3, signature, _runner))]);
         _executor = new InferenceExecutor(_registry);
     }
 
@@ -87,7 +87,7 @@ public sealed class InferenceExecutorTests
     {
         var request = new InferenceRequest { ModelName = Model, Inputs = [Input("INPUT0", DataType.Fp32, 2, 3)] };
 
-        var ex = await Assert.ThrowsAsync<InferenceException>(() => _executor.InferAsync(request, CancellationToken.None).AsTask());
+        var ex = await Assert.ThrowsAsync<InferenceException>(() => _executor.InferAsync(request, CancellationToken.None));
 
         Assert.Equal(InferenceErrorKind.InvalidArgument, ex.Kind);
         Assert.Empty(_runner.Calls);
@@ -98,7 +98,7 @@ public sealed class InferenceExecutorTests
     {
         var request = new InferenceRequest { ModelName = "missing", Inputs = [Input("INPUT0", DataType.Fp32, 2, 2)] };
 
-        var ex = await Assert.ThrowsAsync<InferenceException>(() => _executor.InferAsync(request, CancellationToken.None).AsTask());
+        var ex = await Assert.ThrowsAsync<InferenceException>(() => _executor.InferAsync(request, CancellationToken.None));
 
         Assert.Equal(InferenceErrorKind.NotFound, ex.Kind);
     }
@@ -109,7 +109,7 @@ public sealed class InferenceExecutorTests
         using var cancellation = new CancellationTokenSource();
         await cancellation.CancelAsync();
 
-        var ex = await Assert.ThrowsAsync<InferenceException>(() => _executor.InferAsync(Request(), cancellation.Token).AsTask());
+        var ex = await Assert.ThrowsAsync<InferenceException>(() => _executor.InferAsync(Request(), cancellation.Token));
 
         Assert.Equal(InferenceErrorKind.Cancelled, ex.Kind);
         Assert.Empty(_runner.Calls);
@@ -120,7 +120,7 @@ public sealed class InferenceExecutorTests
     {
         _runner.OnRun = (_, _) => throw new InferenceException(InferenceErrorKind.Internal, "backend failed");
 
-        var ex = await Assert.ThrowsAsync<InferenceException>(() => _executor.InferAsync(Request(), CancellationToken.None).AsTask());
+        var ex = await Assert.ThrowsAsync<InferenceException>(() => _executor.InferAsync(Request(), CancellationToken.None));
 
         Assert.Equal(InferenceErrorKind.Internal, ex.Kind);
     }

@@ -16,8 +16,11 @@ public sealed class ModelRegistryTests
 
     private readonly ModelRegistry _registry = new();
 
-    private static ModelVersion Ready(long version, string model = Model) =>
-        ModelVersion.Ready(model, version, Config with { Name = model }, Signature(4, [Tensor("IN", DataType.Fp32)], [Tensor("OUT", DataType.Fp32)]), new FakeModelRunner(Graph1));
+    private static ModelVersion Ready(long version, string model = Model)
+    {
+        var signature = Signature(4, [Tensor("IN", DataType.Fp32)], [Tensor("OUT", DataType.Fp32)]);
+        return ModelVersion.Ready(model, version, Config with { Name = model }, signature, Schedulers.For(model, version, signature, new FakeModelRunner(Graph1)));
+    }
 
     private static ModelVersion Unavailable(long version, string reason = "file is corrupt") =>
         ModelVersion.Unavailable(Model, version, Config, reason);

@@ -1,3 +1,4 @@
+using InferenceGrpc.Core.Batching;
 using InferenceGrpc.Core.Inference;
 using InferenceGrpc.Core.Models;
 using InferenceGrpc.Core.Tensors;
@@ -20,7 +21,7 @@ public sealed class ModelRepositoryLoaderTests : IDisposable
 
     public void Dispose() => _repo.Dispose();
 
-    private ModelRepositoryLoader Loader() => new(_backend, _registry, _options, NullLogger<ModelRepositoryLoader>.Instance);
+    private ModelRepositoryLoader Loader() => new(_backend, _registry, _options, new SchedulerOptions(), TimeProvider.System, NullLoggerFactory.Instance);
 
     /// <summary>A model with the given version folders, each holding a model file.</summary>
     private ModelSource Source(string name, params long[] versions) =>
@@ -58,7 +59,8 @@ public sealed class ModelRepositoryLoaderTests : IDisposable
         var version = Version("m", 1);
         Assert.Equal(ModelState.Ready, version.State);
         Assert.Null(version.Reason);
-        Assert.Same(Assert.Single(_backend.Runners), version.Runner);
+        Assert.Single(_backend.Runners);
+        Assert.NotNull(version.Scheduler);
         Assert.Same(version, _registry.ResolveReady("m", "1"));
     }
 

@@ -1,0 +1,341 @@
+using System.Buffers;
+using InferenceGrpc.Core.Execution;
+using InferenceGrpc.Core.Inference;
+using InferenceGrpc.Core.Models;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.ObjectPool;
+
+namespace InferenceGrpc.Core.Batching;
+
+/// <summary>
+/// The dynamic batcher of one model version: a bounded priority queue, one batcher loop (the queue's single
+/// reader) and a pool of instances. The loop first waits for a free instance, then takes what is queued, so
+/// batches grow by themselves while every instance is busy; with no queue delay it is work-conserving.
+/// </summary>
+public sealed class ModelScheduler : IDisposable
+{
+    private static readonly ObjectPool<List<PendingInference>> BatchLists =
+        new DefaultObjectPool<List<PendingInference>>(new ListPolicy(), 64);
+
+    private readonly string _model;
+    private readonly long _version;
+    private readonly ModelSignature _signature;
+    private readonly BatchingPolicy _policy;
+    private readonly InstancePool _instances;
+    private readonly TimeProvider _time;
+    private readonly ILogger _logger;
+    private readonly RequestQueue _queue;
+    private readonly AsyncSignal _arrivals = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private readonly Task _loop;
+    private long _sequence;
+    private volatile string? _stoppedReason;
+
+    public ModelScheduler(
+        string model, long version, ModelSignature signature, BatchingPolicy policy,
+        IReadOnlyList<IModelRunner> instances, TimeProvider time, ILogger logger)
+    {
+        _model = model;
+        _version = version;
+        _signature = signature;
+        _policy = policy;
+        _instances = new InstancePool(instances);
+        _time = time;
+        _logger = logger;
+        _queue = new RequestQueue(policy.PriorityLevels, policy.MaxQueueSize);
+        _loop = Task.Run(RunLoopAsync);
+    }
+
+    public BatchingPolicy Policy => _policy;
+
+    /// <summary>Requests waiting for an instance (the autoscaling signal).</summary>
+    public int QueueDepth => _queue.Count;
+
+    /// <summary>Instances running a batch now.</summary>
+    public int BusyInstances => _instances.Busy;
+
+    /// <summary>
+    /// Queues a validated request. Rejects at once when the queue is full (UNAVAILABLE) or the priority is out of
+    /// range (INVALID_ARGUMENT); otherwise completes when its batch has run, or with DEADLINE_EXCEEDED or
+    /// CANCELLED if it stops being wanted first (it is then never run).
+    /// </summary>
+    public Task<InferenceResult> EnqueueAsync(InferenceRequest request, int batchSize, CancellationToken cancellationToken)
+    {
+        if (_stoppedReason is { } reason)
+        {
+            throw new InferenceException(InferenceErrorKind.Unavailable, $"model '{_model}' version {_version} is {reason}");
+        }
+
+        var level = request.Priority == 0 ? _policy.DefaultPriorityLevel : request.Priority <= (ulong)_policy.PriorityLevels ? (int)request.Priority : -1;
+        if (level < 0)
+        {
+            InferenceException.ThrowInvalid(
+                $"model '{_model}': priority {request.Priority} is outside 1..{_policy.PriorityLevels} (the model's priority_levels; 0 means the default level)");
+        }
+
+        if (cancellationToken.IsCancellationRequested)
+        {
+            throw new InferenceException(InferenceErrorKind.Cancelled, "the call was cancelled before it was queued");
+        }
+
+        var now = _time.GetUtcNow();
+        var deadline = request.Deadline ?? DateTimeOffset.MaxValue;
+        var timeout = request.QueueTimeout ?? _policy.DefaultTimeout;
+        if (timeout > TimeSpan.Zero && now + timeout < deadline)
+        {
+            deadline = now + timeout;
+        }
+
+        var pending = new PendingInference(request, batchSize, level, _time.GetTimestamp(), deadline,
+            Interlocked.Increment(ref _sequence), _time);
+        if (!_queue.TryEnqueue(pending))
+        {
+            throw new InferenceException(InferenceErrorKind.QueueFull,
+                $"model '{_model}' version {_version}: request exceeds maximum queue size ({_policy.MaxQueueSize})");
+        }
+
+        pending.RegisterCancellation(cancellationToken);
+        _arrivals.Set();
+        if (_stoppedReason is { } late)
+        {
+            // Raced with StopAsync, whose drain may have run before this request was queued.
+            pending.TryFail(new InferenceException(InferenceErrorKind.Unavailable, $"model '{_model}' version {_version} is {late}"));
+        }
+
+        return pending.Task;
+    }
+
+    /// <summary>
+    /// Stops taking requests: queued ones are answered UNAVAILABLE, running batches finish (up to
+    /// <paramref name="drainTimeout"/>), then the instances are disposed.
+    /// </summary>
+    public async Task StopAsync(TimeSpan drainTimeout, string reason = "unloading")
+    {
+        _stoppedReason = reason;
+        await _stopping.CancelAsync().ConfigureAwait(false);
+        try
+        {
+            await _loop.ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            // The loop's normal way out.
+        }
+
+        foreach (var pending in _queue.DrainAll())
+        {
+            pending.TryFail(new InferenceException(InferenceErrorKind.Unavailable, $"model '{_model}' version {_version} is {reason}"));
+        }
+
+        await _instances.DrainAsync(drainTimeout).ConfigureAwait(false);
+        _instances.Dispose();
+    }
+
+    public void Dispose()
+    {
+        if (_stoppedReason is null)
+        {
+            StopAsync(TimeSpan.FromSeconds(30), "shutting down").GetAwaiter().GetResult();
+        }
+
+        _stopping.Dispose();
+    }
+
+    private async Task RunLoopAsync()
+    {
+        var stop = _stopping.Token;
+        try
+        {
+            while (true)
+            {
+                // Triton's order: an instance first, then the batch, so the batch takes all that queued meanwhile.
+                await _instances.WaitAsync(stop).ConfigureAwait(false);
+                List<PendingInference> batch;
+                int rows;
+                try
+                {
+                    (batch, rows) = await NextBatchAsync(stop).ConfigureAwait(false);
+                }
+                catch
+                {
+                    _instances.ReleaseSlot();
+                    throw;
+                }
+
+                var instance = _instances.Take();
+                var startedAt = _time.GetTimestamp();
+                SchedulerLog.BatchDispatched(_logger, _model, _version, rows, batch.Count);
+
+                // The loop never waits for inference: the batch runs on the thread pool and frees its instance.
+                _ = Task.Run(() => Execute(batch, rows, instance, startedAt), CancellationToken.None);
+            }
+        }
+        catch (OperationCanceledException) when (stop.IsCancellationRequested)
+        {
+            throw;
+        }
+        catch (Exception ex)
+        {
+            // A crashed batcher must not leave callers hanging: fail what is queued and refuse what comes.
+            SchedulerLog.BatcherCrashed(_logger, ex, _model, _version);
+            _stoppedReason = "unavailable after an internal error";
+            foreach (var pending in _queue.DrainAll())
+            {
+                pending.TryFail(new InferenceException(InferenceErrorKind.Internal, "the model's scheduler failed"));
+            }
+        }
+    }
+
+    private async Task<(List<PendingInference> Batch, int Rows)> NextBatchAsync(CancellationToken stop)
+    {
+        var batch = BatchLists.Get();
+        while (true)
+        {
+            _arrivals.Reset();
+            var arrival = _arrivals.WaitAsync();
+            var head = _queue.PeekHead();
+            if (head is null)
+            {
+                await arrival.WaitAsync(stop).ConfigureAwait(false);
+                continue;
+            }
+
+            if (_policy.MaxQueueDelay > TimeSpan.Zero)
+            {
+                // Wait for a fuller batch, but never let the oldest request wait longer than the delay.
+                var ready = _queue.TakeBatch(batch, _policy.MaxBatchSize, _policy.Batching, take: false);
+                batch.Clear();
+                var waited = _time.GetElapsedTime(head.EnqueuedAt);
+                if (ready < _policy.TargetBatchSize && waited < _policy.MaxQueueDelay)
+                {
+                    await WaitForArrivalAsync(arrival, _policy.MaxQueueDelay - waited, stop).ConfigureAwait(false);
+                    continue;
+                }
+            }
+
+            var rows = _queue.TakeBatch(batch, _policy.MaxBatchSize, _policy.Batching, take: true);
+            rows -= DropExpired(batch);
+            if (batch.Count > 0)
+            {
+                return (batch, rows);
+            }
+        }
+    }
+
+    private async Task WaitForArrivalAsync(Task arrival, TimeSpan delay, CancellationToken stop)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(stop);
+        var timer = Task.Delay(delay, _time, timeout.Token);
+        await Task.WhenAny(arrival, timer).ConfigureAwait(false);
+        await timeout.CancelAsync().ConfigureAwait(false);
+        stop.ThrowIfCancellationRequested();
+    }
+
+    private int DropExpired(List<PendingInference> batch)
+    {
+        var now = _time.GetUtcNow();
+        var dropped = 0;
+        for (var i = batch.Count - 1; i >= 0; i--)
+        {
+            var pending = batch[i];
+            if (pending.IsCompleted || now >= pending.Deadline)
+            {
+                pending.TryFail(new InferenceException(InferenceErrorKind.DeadlineExceeded,
+                    $"model '{_model}': the request's deadline passed while it was queued; it was not run"));
+                dropped += pending.BatchSize;
+                batch.RemoveAt(i);
+            }
+        }
+
+        return dropped;
+    }
+
+    private void Execute(List<PendingInference> batch, int rows, IModelRunner instance, long startedAt)
+    {
+        try
+        {
+            Run(batch, rows, instance, startedAt);
+        }
+        catch (InferenceException ex) when (ex.Kind == InferenceErrorKind.InvalidArgument && batch.Count > 1)
+        {
+            // One request's data (say, invalid UTF-8) spoiled the batch: give each request its own answer.
+            SchedulerLog.BatchSplit(_logger, _model, _version, batch.Count);
+            var single = new List<PendingInference>(1);
+            foreach (var pending in batch)
+            {
+                single.Clear();
+                single.Add(pending);
+                try
+                {
+                    Run(single, pending.BatchSize, instance, startedAt);
+                }
+                catch (Exception inner)
+                {
+                    Fail(single, inner);
+                }
+            }
+        }
+        catch (Exception ex)
+        {
+            Fail(batch, ex);
+        }
+        finally
+        {
+            _instances.Release(instance);
+            BatchLists.Return(batch);
+        }
+    }
+
+    private void Run(List<PendingInference> batch, int rows, IModelRunner instance, long startedAt)
+    {
+        var rented = new List<byte[]>(0);
+        try
+        {
+            var inputs = batch.Count == 1 ? batch[0].Request.Inputs : BatchAssembler.Concatenate(batch, rows, rented);
+            var run = instance.Run(inputs, BatchAssembler.OutputNames(batch, _signature));
+            try
+            {
+                var clock = new BatchAssembler.BatchClock(_time, startedAt, _time.GetElapsedTime(startedAt), rows);
+                BatchAssembler.Complete(batch, run, rows, _model, _version, _signature, clock);
+            }
+            catch
+            {
+                run.Owner?.Dispose();
+                throw;
+            }
+        }
+        finally
+        {
+            foreach (var buffer in rented)
+            {
+                ArrayPool<byte>.Shared.Return(buffer);
+            }
+        }
+    }
+
+    private void Fail(List<PendingInference> batch, Exception ex)
+    {
+        var failure = ex as InferenceException;
+        if (failure is null || failure.Kind == InferenceErrorKind.Internal)
+        {
+            SchedulerLog.BatchFailed(_logger, ex, _model, _version, batch.Count);
+            failure = new InferenceException(InferenceErrorKind.Internal, failure?.Message ?? "model execution failed");
+        }
+
+        foreach (var pending in batch)
+        {
+            pending.TryFail(failure);
+        }
+    }
+
+    private sealed class ListPolicy : PooledObjectPolicy<List<PendingInference>>
+    {
+        public override List<PendingInference> Create() => new(16);
+
+        public override bool Return(List<PendingInference> list)
+        {
+            list.Clear();
+            return list.Capacity <= 1024;
+        }
+    }
+}
