@@ -30,9 +30,15 @@ internal sealed class TestRepository : IDisposable
     }
 
     /// <summary>Copies a model folder of the checkout's <c>models/</c> (config, versions, files) into this repository.</summary>
-    public TestRepository CopyBundledModel(string name)
+    public TestRepository CopyBundledModel(string name) => CopyModelFolder(Path.Combine(SourceRoot, "models", name), name);
+
+    /// <summary>Copies any model folder (config, versions, files) into this repository as <paramref name="name"/>.</summary>
+    public TestRepository CopyModelFolder(string source, string name)
     {
-        var source = Path.Combine(SourceRoot, "models", name);
+        if (!Directory.Exists(source))
+        {
+            throw new DirectoryNotFoundException($"model folder '{source}' does not exist; build the solution first (benchmarks/InferenceGrpc.Benchmarks.Models extracts MiniLM)");
+        }
         foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
         {
             var target = Path.Combine(Root, name, Path.GetRelativePath(source, file));
