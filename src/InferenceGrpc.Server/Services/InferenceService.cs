@@ -19,7 +19,7 @@ namespace InferenceGrpc.Server.Services;
 /// Core's <see cref="InferenceException"/>s, turned into status codes by the interceptor (unary) or answered in
 /// band (streams). RPCs not overridden here answer UNIMPLEMENTED.
 /// </summary>
-internal sealed class InferenceService(InferenceExecutor executor, ModelRegistry registry, ServerHealth health, IOptions<ServerOptions> options)
+internal sealed class InferenceService(InferenceExecutor executor, ModelRegistry registry, ServerHealth health, IOptions<ServerOptions> options, IHostApplicationLifetime lifetime)
     : GRPCInferenceService.GRPCInferenceServiceBase
 {
     public const string ServerName = "inferencegrpc";
@@ -164,9 +164,13 @@ internal sealed class InferenceService(InferenceExecutor executor, ModelRegistry
         });
         var writer = WriteResponsesAsync(inflight.Reader, responseStream, stop);
         Exception? readFailure = null;
+
+        // On shutdown the stream stops taking requests, answers those in flight, then ends UNAVAILABLE so the
+        // client retries elsewhere; an idle stream must not hold the process until the exit timeout.
+        using var draining = CancellationTokenSource.CreateLinkedTokenSource(stop.Token, lifetime.ApplicationStopping);
         try
         {
-            while (await requestStream.MoveNext(stop.Token).ConfigureAwait(false))
+            while (await requestStream.MoveNext(draining.Token).ConfigureAwait(false))
             {
                 var request = requestStream.Current;
                 StreamItem item;
@@ -191,6 +195,10 @@ internal sealed class InferenceService(InferenceExecutor executor, ModelRegistry
                 }
             }
         }
+        catch (OperationCanceledException) when (lifetime.ApplicationStopping.IsCancellationRequested && !stop.IsCancellationRequested)
+        {
+            // Draining: fall through and answer what is in flight.
+        }
         catch (Exception ex)
         {
             readFailure = ex;
@@ -210,6 +218,11 @@ internal sealed class InferenceService(InferenceExecutor executor, ModelRegistry
         if (readFailure is not null)
         {
             System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(readFailure);
+        }
+
+        if (lifetime.ApplicationStopping.IsCancellationRequested)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, "the server is shutting down; retry on another instance"));
         }
     }
 

@@ -1,0 +1,88 @@
+using InferenceGrpc.Core.Models;
+using InferenceGrpc.OnnxRuntime;
+using InferenceGrpc.Server.Hosting;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
+
+namespace InferenceGrpc.Server.Hosting.Tests;
+
+/// <summary>Flags through <see cref="ServerHost.Build"/> to bound, validated options; the host is never started.</summary>
+public sealed class ServerHostBuildTests
+{
+    private static async Task<T> OptionsAfterBuild<T>(params string[] args) where T : class
+    {
+        var flags = CommandLineFlags.Parse(args);
+        Assert.Empty(flags.Errors);
+        var app = ServerHost.Build(flags.Values);
+        await using (app.ConfigureAwait(false))
+        {
+            return app.Services.GetRequiredService<IOptions<T>>().Value;
+        }
+    }
+
+    [Fact]
+    public async Task Build_ValidFlags_BindsServerOptions()
+    {
+        var options = await OptionsAfterBuild<ServerOptions>(
+            "--model-repository", AppContext.BaseDirectory, "--grpc-address=127.0.0.1", "--grpc-port", "0",
+            "--model-control-mode", "explicit", "--load-model", "a", "--load-model=b", "--strict-readiness=false",
+            "--exit-timeout-secs", "3");
+
+        Assert.Equal(AppContext.BaseDirectory, options.ModelRepository);
+        Assert.Equal("127.0.0.1", options.GrpcAddress);
+        Assert.Equal(0, options.GrpcPort);
+        Assert.Equal(["a", "b"], options.LoadModel);
+        Assert.False(options.StrictReadiness);
+        Assert.Equal(3, options.ExitTimeoutSecs);
+    }
+
+    [Fact]
+    public async Task Build_LowercaseExecutionProviderFlag_BindsEnum()
+    {
+        var options = await OptionsAfterBuild<OnnxRuntimeOptions>(
+            "--model-repository", AppContext.BaseDirectory, "--execution-provider", "cpu", "--intra-op-threads", "2");
+
+        Assert.Equal(ExecutionProviderPreference.Cpu, options.ExecutionProvider);
+        Assert.Equal(2, options.IntraOpThreads);
+    }
+
+    [Fact]
+    public async Task Build_DefaultMaxBatchSizeFlag_BindsModelLoaderOptions()
+    {
+        var options = await OptionsAfterBuild<ModelLoaderOptions>(
+            "--model-repository", AppContext.BaseDirectory, "--default-max-batch-size", "16");
+
+        Assert.Equal(16, options.DefaultMaxBatchSize);
+    }
+
+    [Fact]
+    public async Task Build_SeveralInvalidServerSettings_ValidationExceptionListsEveryFailure()
+    {
+        var exception = await Assert.ThrowsAsync<OptionsValidationException>(() => OptionsAfterBuild<ServerOptions>(
+            "--model-repository", Path.Combine(AppContext.BaseDirectory, "missing"), "--grpc-port", "70000",
+            "--exit-timeout-secs", "-1"));
+
+        Assert.Equal(3, exception.Failures.Count());
+        Assert.Contains(exception.Failures, f => f.StartsWith("--model-repository", StringComparison.Ordinal));
+        Assert.Contains(exception.Failures, f => f.StartsWith("--grpc-port", StringComparison.Ordinal));
+        Assert.Contains(exception.Failures, f => f.StartsWith("--exit-timeout-secs", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Build_NegativeDefaultMaxBatchSize_ValidationExceptionNamesFlag()
+    {
+        var exception = await Assert.ThrowsAsync<OptionsValidationException>(() => OptionsAfterBuild<ModelLoaderOptions>(
+            "--model-repository", AppContext.BaseDirectory, "--default-max-batch-size", "-1"));
+
+        Assert.Contains("--default-max-batch-size", Assert.Single(exception.Failures));
+    }
+
+    [Fact]
+    public async Task Build_NegativeIntraOpThreads_ValidationExceptionNamesSetting()
+    {
+        var exception = await Assert.ThrowsAsync<OptionsValidationException>(() => OptionsAfterBuild<OnnxRuntimeOptions>(
+            "--model-repository", AppContext.BaseDirectory, "--intra-op-threads", "-1"));
+
+        Assert.Contains("IntraOpThreads", Assert.Single(exception.Failures));
+    }
+}
