@@ -91,9 +91,13 @@ internal static class BatchAssembler
             offsets[o] = RowOffsets(outputs[o], rows, model);
         }
 
+        // Every request's slices first, then the completions: a failure (a missing output) must come before any
+        // request holds memory that the caller of this method frees when it throws.
+        var results = new OutputTensor[batch.Count][];
         var row = 0;
-        foreach (var pending in batch)
+        for (var p = 0; p < batch.Count; p++)
         {
+            var pending = batch[p];
             var wanted = pending.Request.RequestedOutputs.Count == 0 ? signature.OutputNames : pending.Request.RequestedOutputs;
             var mine = new OutputTensor[wanted.Count];
             for (var w = 0; w < wanted.Count; w++)
@@ -107,8 +111,13 @@ internal static class BatchAssembler
                 mine[w] = new OutputTensor(output.Name, output.DataType, shape, output.Data.Slice(start, end - start));
             }
 
-            pending.TryComplete(new InferenceResult(model, version, mine, owner) { Timing = clock.For(pending) });
+            results[p] = mine;
             row += pending.BatchSize;
+        }
+
+        for (var p = 0; p < batch.Count; p++)
+        {
+            batch[p].TryComplete(new InferenceResult(model, version, results[p], owner) { Timing = clock.For(batch[p]) });
         }
     }
 

@@ -26,19 +26,30 @@ internal sealed class InstancePool : IDisposable
         }
     }
 
+    private int _busy;
+
     public int Count => _all.Count;
 
-    /// <summary>Instances running a batch now.</summary>
-    public int Busy => _all.Count - _free.CurrentCount;
+    /// <summary>
+    /// Instances running a batch now. Counted apart from the semaphore: the batcher holds a slot while it waits for
+    /// requests, and an idle instance must not look busy.
+    /// </summary>
+    public int Busy => Volatile.Read(ref _busy);
 
     /// <summary>Waits for a free slot. The caller then <see cref="Take"/>s an instance and <see cref="Release"/>s it.</summary>
     public Task WaitAsync(CancellationToken cancellationToken) => _free.WaitAsync(cancellationToken);
 
     /// <summary>Precondition: a slot was acquired with <see cref="WaitAsync"/>.</summary>
-    public IModelRunner Take() => _idle.Get();
+    public IModelRunner Take()
+    {
+        var instance = _idle.Get();
+        Interlocked.Increment(ref _busy);
+        return instance;
+    }
 
     public void Release(IModelRunner instance)
     {
+        Interlocked.Decrement(ref _busy);
         _idle.Return(instance);
         _free.Release();
     }
@@ -46,20 +57,22 @@ internal sealed class InstancePool : IDisposable
     /// <summary>Gives back a slot acquired but not used.</summary>
     public void ReleaseSlot() => _free.Release();
 
-    /// <summary>Waits until every instance is idle, at most <paramref name="timeout"/>.</summary>
-    public async Task<bool> DrainAsync(TimeSpan timeout)
+    /// <summary>Waits until every instance is idle, at most <paramref name="timeout"/> as <paramref name="time"/> counts it.</summary>
+    public async Task<bool> DrainAsync(TimeSpan timeout, TimeProvider time)
     {
         var acquired = 0;
-        var deadline = DateTime.UtcNow + timeout;
-        while (acquired < _all.Count)
+        using var expiry = new CancellationTokenSource(timeout, time);
+        try
         {
-            var left = deadline - DateTime.UtcNow;
-            if (left <= TimeSpan.Zero || !await _free.WaitAsync(left).ConfigureAwait(false))
+            while (acquired < _all.Count)
             {
-                break;
+                await _free.WaitAsync(expiry.Token).ConfigureAwait(false);
+                acquired++;
             }
-
-            acquired++;
+        }
+        catch (OperationCanceledException) when (expiry.IsCancellationRequested)
+        {
+            // Timed out: the caller disposes the instances anyway.
         }
 
         if (acquired > 0)
@@ -70,14 +83,16 @@ internal sealed class InstancePool : IDisposable
         return acquired == _all.Count;
     }
 
+    /// <summary>
+    /// Disposes every instance. The semaphore is left undisposed (it holds no wait handle): a batch that outlived
+    /// the drain still releases its slot, and that must not throw.
+    /// </summary>
     public void Dispose()
     {
         foreach (var instance in _all)
         {
             instance.Dispose();
         }
-
-        _free.Dispose();
     }
 
     private sealed class RefuseToCreate : IPooledObjectPolicy<IModelRunner>

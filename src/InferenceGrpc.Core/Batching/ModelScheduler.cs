@@ -28,6 +28,8 @@ public sealed class ModelScheduler : IDisposable
     private readonly AsyncSignal _arrivals = new();
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
+    private readonly Lock _stopLock = new();
+    private Task? _stopped;
     private long _sequence;
     private volatile string? _stoppedReason;
 
@@ -109,7 +111,23 @@ public sealed class ModelScheduler : IDisposable
     /// Stops taking requests: queued ones are answered UNAVAILABLE, running batches finish (up to
     /// <paramref name="drainTimeout"/>), then the instances are disposed.
     /// </summary>
-    public async Task StopAsync(TimeSpan drainTimeout, string reason = "unloading")
+    public Task StopAsync(TimeSpan drainTimeout, string reason = "unloading")
+    {
+        // Once only: a second call (or Dispose after StopAsync) waits for the first instead of disposing twice.
+        lock (_stopLock)
+        {
+            return _stopped ??= StopOnceAsync(drainTimeout, reason);
+        }
+    }
+
+    public void Dispose()
+    {
+        // Not keyed on _stoppedReason: a crashed batcher sets it too, and its instances must still be disposed.
+        StopAsync(TimeSpan.FromSeconds(30), "shutting down").GetAwaiter().GetResult();
+        _stopping.Dispose();
+    }
+
+    private async Task StopOnceAsync(TimeSpan drainTimeout, string reason)
     {
         _stoppedReason = reason;
         await _stopping.CancelAsync().ConfigureAwait(false);
@@ -127,61 +145,61 @@ public sealed class ModelScheduler : IDisposable
             pending.TryFail(new InferenceException(InferenceErrorKind.Unavailable, $"model '{_model}' version {_version} is {reason}"));
         }
 
-        await _instances.DrainAsync(drainTimeout).ConfigureAwait(false);
+        await _instances.DrainAsync(drainTimeout, _time).ConfigureAwait(false);
         _instances.Dispose();
-    }
-
-    public void Dispose()
-    {
-        if (_stoppedReason is null)
-        {
-            StopAsync(TimeSpan.FromSeconds(30), "shutting down").GetAwaiter().GetResult();
-        }
-
-        _stopping.Dispose();
     }
 
     private async Task RunLoopAsync()
     {
         var stop = _stopping.Token;
+        var holdsSlot = false;
+        IModelRunner? instance = null;
+        List<PendingInference>? held = null;   // taken from the queue, not yet handed to Execute
         try
         {
             while (true)
             {
                 // Triton's order: an instance first, then the batch, so the batch takes all that queued meanwhile.
                 await _instances.WaitAsync(stop).ConfigureAwait(false);
-                List<PendingInference> batch;
-                int rows;
-                try
-                {
-                    (batch, rows) = await NextBatchAsync(stop).ConfigureAwait(false);
-                }
-                catch
-                {
-                    _instances.ReleaseSlot();
-                    throw;
-                }
-
-                var instance = _instances.Take();
+                holdsSlot = true;
+                (held, var rows) = await NextBatchAsync(stop).ConfigureAwait(false);
+                instance = _instances.Take();
                 var startedAt = _time.GetTimestamp();
-                SchedulerLog.BatchDispatched(_logger, _model, _version, rows, batch.Count);
+                SchedulerLog.BatchDispatched(_logger, _model, _version, rows, held.Count);
 
                 // The loop never waits for inference: the batch runs on the thread pool and frees its instance.
-                _ = Task.Run(() => Execute(batch, rows, instance, startedAt), CancellationToken.None);
+                var (batch, runner) = (held, instance);
+                _ = Task.Run(() => Execute(batch, rows, runner, startedAt), CancellationToken.None);
+                (held, instance, holdsSlot) = (null, null, false);
             }
         }
         catch (OperationCanceledException) when (stop.IsCancellationRequested)
         {
+            GiveBack();
             throw;
         }
         catch (Exception ex)
         {
-            // A crashed batcher must not leave callers hanging: fail what is queued and refuse what comes.
+            // A crashed batcher must not leave callers hanging: fail what it held and what is queued, refuse what
+            // comes, and give back its instance so that StopAsync's drain does not wait for it.
             SchedulerLog.BatcherCrashed(_logger, ex, _model, _version);
             _stoppedReason = "unavailable after an internal error";
-            foreach (var pending in _queue.DrainAll())
+            GiveBack();
+            foreach (var pending in (held ?? []).Concat(_queue.DrainAll()))
             {
                 pending.TryFail(new InferenceException(InferenceErrorKind.Internal, "the model's scheduler failed"));
+            }
+        }
+
+        void GiveBack()
+        {
+            if (instance is not null)
+            {
+                _instances.Release(instance);
+            }
+            else if (holdsSlot)
+            {
+                _instances.ReleaseSlot();
             }
         }
     }
