@@ -90,13 +90,15 @@ public sealed class ModelScheduler : IDisposable
 
         var pending = new PendingInference(request, batchSize, level, _time.GetTimestamp(), deadline,
             Interlocked.Increment(ref _sequence), _time);
-        if (!_queue.TryEnqueue(pending))
+        // Watch the caller before queueing: a registration made after the batch completed it could never be undone.
+        pending.RegisterCancellation(cancellationToken);
+        if (!_queue.TryEnqueue(pending, now))
         {
+            pending.DisposeRegistration();
             throw new InferenceException(InferenceErrorKind.QueueFull,
                 $"model '{_model}' version {_version}: request exceeds maximum queue size ({_policy.MaxQueueSize})");
         }
 
-        pending.RegisterCancellation(cancellationToken);
         _arrivals.Set();
         if (_stoppedReason is { } late)
         {

@@ -63,6 +63,9 @@ internal sealed class PendingInference
         }
     }
 
+    /// <summary>Stops watching the caller's token, for a request that was never queued.</summary>
+    public void DisposeRegistration() => _registration.Dispose();
+
     public bool TryComplete(InferenceResult result)
     {
         if (_completion.TrySetResult(result))

@@ -26,11 +26,12 @@ internal sealed class RequestQueue
     /// <summary>Requests queued now, including ones completed but not yet swept.</summary>
     public int Count => Volatile.Read(ref _count);
 
-    public bool TryEnqueue(PendingInference pending)
+    /// <summary>Queues a request unless the queue is full of live ones; expired requests are failed to make room.</summary>
+    public bool TryEnqueue(PendingInference pending, DateTimeOffset now)
     {
         lock (_lock)
         {
-            if (_count >= _capacity && SweepCompleted() == 0)
+            if (_count >= _capacity && SweepCompleted(now) == 0)
             {
                 return false;
             }
@@ -139,12 +140,21 @@ internal sealed class RequestQueue
     }
 
     // Precondition: _lock held.
-    private int SweepCompleted()
+    private int SweepCompleted(DateTimeOffset now)
     {
         var swept = 0;
         foreach (var level in _levels)
         {
-            swept += level.RemoveAll(static p => p.IsCompleted);
+            swept += level.RemoveAll(p =>
+            {
+                if (!p.IsCompleted && now >= p.Deadline)
+                {
+                    p.TryFail(new Inference.InferenceException(Inference.InferenceErrorKind.DeadlineExceeded,
+                        "the request's deadline passed while it was queued; it was not run"));
+                }
+
+                return p.IsCompleted;
+            });
         }
 
         _count -= swept;

@@ -190,6 +190,16 @@ public static class ModelConfigJson
             errors.Add("'dynamic_batching.preferred_batch_size' entries must be 1 or more");
         }
 
+        if (dto.MaxQueueDelayMicroseconds < 0)
+        {
+            errors.Add($"'dynamic_batching.max_queue_delay_microseconds' must be 0 or more, got {dto.MaxQueueDelayMicroseconds}");
+        }
+
+        if (dto.DefaultQueuePolicy is { DefaultTimeoutMicroseconds: < 0 } or { MaxQueueSize: < 0 })
+        {
+            errors.Add("'dynamic_batching.default_queue_policy' max_queue_size and default_timeout_microseconds must be 0 or more");
+        }
+
         if (dto.PriorityLevels is < 0 or > 1000)
         {
             errors.Add($"'dynamic_batching.priority_levels' must be 0..1000, got {dto.PriorityLevels}");

@@ -95,6 +95,25 @@ public sealed class ModelSchedulerQueueTests
     }
 
     [Fact]
+    public async Task EnqueueAsync_QueueFullOfExpiredRequests_FailsThemDeadlineExceededAndAccepts()
+    {
+        using var kit = new SchedulerKit(Policy(maxQueueSize: 2));
+        await kit.OccupyAsync();
+        var expiring = kit.Enqueue(Fp32(rows: 1, first: 0, queueTimeout: TimeSpan.FromMilliseconds(10)));
+        var kept = kit.Enqueue(Fp32(rows: 1, first: 100));
+        kit.Time.Advance(TimeSpan.FromMilliseconds(11));
+
+        var late = kit.Enqueue(Fp32(rows: 1, first: 200));
+
+        // Failed at once by the sweep, before any instance frees up.
+        Assert.Equal(InferenceErrorKind.DeadlineExceeded, (await FailsAsync(expiring)).Kind);
+        kit.Runner.OpenAll();
+        AssertDoubled(await kept.WaitAsync(HangGuard), rows: 1, first: 100);
+        AssertDoubled(await late.WaitAsync(HangGuard), rows: 1, first: 200);
+        Assert.DoesNotContain(kit.Runner.Calls, c => c.Floats("INPUT0").Contains(0));
+    }
+
+    [Fact]
     public async Task EnqueueAsync_QueueTimeoutPassesWhileQueued_FailsDeadlineExceededWithoutRunning()
     {
         using var kit = new SchedulerKit(Policy());
