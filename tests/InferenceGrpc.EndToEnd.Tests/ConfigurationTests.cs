@@ -45,7 +45,7 @@ public sealed class ConfigurationTests
     {
         var missing = Path.Combine(Path.GetTempPath(), "inferencegrpc-no-such-repository-" + Guid.NewGuid().ToString("N"));
 
-        var (exitCode, stderr) = await RunToExitAsync(["--model-repository", missing, "--grpc-address", "127.0.0.1", "--grpc-port", "0"]);
+        var (exitCode, stderr) = await RunToExitAsync(["--model-repository", missing, "--grpc-address", "127.0.0.1", "--grpc-port", "0", "--metrics-port", "0"]);
 
         Assert.Equal(ConfigurationError, exitCode);
         Assert.Contains("--model-repository", stderr);
@@ -90,7 +90,7 @@ public sealed class ConfigurationTests
     [Fact]
     public async Task Start_EnvironmentExecutionProviderInvalid_ExitsTwoNamingSetting()
     {
-        string[] args = ["--model-repository", BuildOutputs.ModelRepository, "--grpc-address", "127.0.0.1", "--grpc-port", "0"];
+        string[] args = ["--model-repository", BuildOutputs.ModelRepository, "--grpc-address", "127.0.0.1", "--grpc-port", "0", "--metrics-port", "0"];
 
         var (exitCode, stderr) = await RunToExitAsync(args, new Dictionary<string, string> { ["INFERENCEGRPC_OnnxRuntime__ExecutionProvider"] = "tpu" });
 

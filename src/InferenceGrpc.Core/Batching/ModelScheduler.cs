@@ -1,4 +1,6 @@
 using System.Buffers;
+using System.Diagnostics;
+using InferenceGrpc.Core.Diagnostics;
 using InferenceGrpc.Core.Execution;
 using InferenceGrpc.Core.Inference;
 using InferenceGrpc.Core.Models;
@@ -33,10 +35,14 @@ public sealed class ModelScheduler : IDisposable
     private long _sequence;
     private volatile string? _stoppedReason;
 
+    private readonly SchedulerTelemetry _telemetry;
+    private int _running;
+
     public ModelScheduler(
         string model, long version, ModelSignature signature, BatchingPolicy policy,
-        IReadOnlyList<IModelRunner> instances, TimeProvider time, ILogger logger)
+        IReadOnlyList<IModelRunner> instances, TimeProvider time, ILogger logger, SchedulerTelemetry? telemetry = null)
     {
+        _telemetry = telemetry ?? new SchedulerTelemetry(null, VersionTags.For(model, version), new ModelStatistics(signature.MaxBatchSize));
         _model = model;
         _version = version;
         _signature = signature;
@@ -55,6 +61,15 @@ public sealed class ModelScheduler : IDisposable
 
     /// <summary>Instances running a batch now.</summary>
     public int BusyInstances => _instances.Busy;
+
+    /// <summary>Requests queued or running.</summary>
+    public int InFlight => _queue.Count + Volatile.Read(ref _running);
+
+    /// <summary>This version's cumulative statistics (Triton's ModelStatistics).</summary>
+    public ModelStatistics Statistics => _telemetry.Statistics;
+
+    /// <summary>This version's metric labels, built once.</summary>
+    public VersionTags Tags => _telemetry.Tags;
 
     /// <summary>
     /// Queues a validated request. Rejects at once when the queue is full (UNAVAILABLE) or the priority is out of
@@ -92,9 +107,20 @@ public sealed class ModelScheduler : IDisposable
             Interlocked.Increment(ref _sequence), _time);
         // Watch the caller before queueing: a registration made after the batch completed it could never be undone.
         pending.RegisterCancellation(cancellationToken);
+        if (InferenceTracing.Source.HasListeners())
+        {
+            // A child of the call's span, but not the caller's current activity: the caller's code goes on
+            // under its own span while the request waits.
+            var current = Activity.Current;
+            pending.QueueActivity = InferenceTracing.Source.StartActivity("inference.queue");
+            pending.QueueActivity?.SetTag("inference.model", _model);
+            pending.QueueActivity?.SetTag("inference.version", _version);
+            Activity.Current = current;
+        }
         if (!_queue.TryEnqueue(pending, now))
         {
             pending.DisposeRegistration();
+            pending.QueueActivity?.Stop();
             throw new InferenceException(InferenceErrorKind.QueueFull,
                 $"model '{_model}' version {_version}: request exceeds maximum queue size ({_policy.MaxQueueSize})");
         }
@@ -171,6 +197,7 @@ public sealed class ModelScheduler : IDisposable
 
                 // The loop never waits for inference: the batch runs on the thread pool and frees its instance.
                 var (batch, runner) = (held, instance);
+                Interlocked.Add(ref _running, batch.Count);
                 _ = Task.Run(() => Execute(batch, rows, runner, startedAt), CancellationToken.None);
                 (held, instance, holdsSlot) = (null, null, false);
             }
@@ -272,6 +299,8 @@ public sealed class ModelScheduler : IDisposable
 
     private void Execute(List<PendingInference> batch, int rows, IModelRunner instance, long startedAt)
     {
+        var requests = batch.Count;
+        using var activity = StartBatchActivity(batch, rows);
         try
         {
             Run(batch, rows, instance, startedAt);
@@ -301,9 +330,37 @@ public sealed class ModelScheduler : IDisposable
         }
         finally
         {
+            Interlocked.Add(ref _running, -requests);
             _instances.Release(instance);
             BatchLists.Return(batch);
         }
+    }
+
+    private Activity? StartBatchActivity(List<PendingInference> batch, int rows)
+    {
+        // Each request's queue span ends where its batch starts; the batch span links to every request it served.
+        var source = InferenceTracing.Source;
+        List<ActivityLink>? links = null;
+        foreach (var pending in batch)
+        {
+            if (pending.QueueActivity is { } queued)
+            {
+                queued.Stop();
+                (links ??= new List<ActivityLink>(batch.Count)).Add(new ActivityLink(queued.Context));
+            }
+        }
+
+        if (!source.HasListeners())
+        {
+            return null;
+        }
+
+        var activity = source.StartActivity("inference.batch", ActivityKind.Internal, parentContext: default, links: links);
+        activity?.SetTag("inference.model", _model);
+        activity?.SetTag("inference.version", _version);
+        activity?.SetTag("inference.batch.rows", rows);
+        activity?.SetTag("inference.batch.requests", batch.Count);
+        return activity;
     }
 
     private void Run(List<PendingInference> batch, int rows, IModelRunner instance, long startedAt)
@@ -312,10 +369,12 @@ public sealed class ModelScheduler : IDisposable
         try
         {
             var inputs = batch.Count == 1 ? batch[0].Request.Inputs : BatchAssembler.Concatenate(batch, rows, rented);
+            var inputDone = _time.GetTimestamp();
             var run = instance.Run(inputs, BatchAssembler.OutputNames(batch, _signature));
+            var inferDone = _time.GetTimestamp();
             try
             {
-                var clock = new BatchAssembler.BatchClock(_time, startedAt, _time.GetElapsedTime(startedAt), rows);
+                var clock = new BatchAssembler.BatchClock(_time, startedAt, _time.GetElapsedTime(startedAt, inferDone), rows);
                 BatchAssembler.Complete(batch, run, rows, _model, _version, _signature, clock);
             }
             catch
@@ -323,6 +382,8 @@ public sealed class ModelScheduler : IDisposable
                 run.Owner?.Dispose();
                 throw;
             }
+
+            Record(batch, rows, startedAt, inputDone, inferDone, _time.GetTimestamp());
         }
         finally
         {
@@ -330,6 +391,22 @@ public sealed class ModelScheduler : IDisposable
             {
                 ArrayPool<byte>.Shared.Return(buffer);
             }
+        }
+    }
+
+    private void Record(List<PendingInference> batch, int rows, long started, long inputDone, long inferDone, long outputDone)
+    {
+        var statistics = _telemetry.Statistics;
+        var input = _time.GetElapsedTime(started, inputDone);
+        var infer = _time.GetElapsedTime(inputDone, inferDone);
+        var output = _time.GetElapsedTime(inferDone, outputDone);
+        statistics.RecordExecution(rows, batch.Count, input, infer, output, _time.GetUtcNow());
+        _telemetry.Metrics?.RecordExecution(_telemetry.Tags, rows, _time.GetElapsedTime(started, outputDone));
+        foreach (var pending in batch)
+        {
+            var queued = _time.GetElapsedTime(pending.EnqueuedAt, started);
+            statistics.Queue.Add(queued);
+            _telemetry.Metrics?.RecordQueue(_telemetry.Tags, queued);
         }
     }
 

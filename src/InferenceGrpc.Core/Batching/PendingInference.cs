@@ -44,6 +44,9 @@ internal sealed class PendingInference
 
     public Task<InferenceResult> Task => _completion.Task;
 
+    /// <summary>The span of its wait in the queue, when tracing samples it; stopped when its batch starts.</summary>
+    public System.Diagnostics.Activity? QueueActivity { get; set; }
+
     /// <summary>True once the request has an answer, including "cancelled": a batch skips it.</summary>
     public bool IsCompleted => _completion.Task.IsCompleted;
 
@@ -84,6 +87,12 @@ internal sealed class PendingInference
         if (_completion.TrySetException(exception))
         {
             _registration.Dispose();
+            if (QueueActivity is { } activity)
+            {
+                activity.SetStatus(System.Diagnostics.ActivityStatusCode.Error, exception.Message);
+                activity.Stop();
+            }
+
             return true;
         }
 

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using InferenceGrpc.Core.Batching;
+using InferenceGrpc.Core.Diagnostics;
 using InferenceGrpc.Core.Execution;
 using InferenceGrpc.Core.Inference;
 using Microsoft.Extensions.Logging;
@@ -17,7 +18,8 @@ public sealed class ModelRepositoryLoader(
     ModelLoaderOptions options,
     SchedulerOptions schedulerOptions,
     TimeProvider time,
-    ILoggerFactory loggerFactory)
+    ILoggerFactory loggerFactory,
+    InferenceMetrics? metrics = null)
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<ModelRepositoryLoader>();
     private readonly ILogger _schedulerLogger = loggerFactory.CreateLogger<ModelScheduler>();
@@ -87,7 +89,8 @@ public sealed class ModelRepositoryLoader(
                 }
             }
 
-            var scheduler = new ModelScheduler(source.Name, version.Version, signature, policy, instances, time, _schedulerLogger);
+            var telemetry = new SchedulerTelemetry(metrics, VersionTags.For(source.Name, version.Version), new ModelStatistics(signature.MaxBatchSize));
+            var scheduler = new ModelScheduler(source.Name, version.Version, signature, policy, instances, time, _schedulerLogger, telemetry);
             ModelLoaderLog.Ready(_logger, source.Name, version.Version, instances[0].Device, instances.Count,
                 Stopwatch.GetElapsedTime(started).TotalMilliseconds, signature.MaxBatchSize, policy.Batching);
             return ModelVersion.Ready(source.Name, version.Version, source.Config, signature, scheduler);

@@ -8,6 +8,9 @@ internal static partial class HostLog
     [LoggerMessage(1, LogLevel.Information, "gRPC endpoint listening on {Address}", EventName = "GrpcListening")]
     public static partial void GrpcListening(ILogger logger, string address);
 
+    [LoggerMessage(6, LogLevel.Information, "Metrics endpoint listening on {Address}", EventName = "MetricsListening")]
+    public static partial void MetricsListening(ILogger logger, string address);
+
     [LoggerMessage(2, LogLevel.Information, "Model repository '{Repository}': {Ready} of {Total} model versions ready; server ready: {ServerReady}", EventName = "ModelsLoaded")]
     public static partial void ModelsLoaded(ILogger logger, string repository, int ready, int total, bool serverReady);
 

@@ -94,7 +94,20 @@ public static class ServerHost
             builder.Logging.SetMinimumLevel(LogLevel.Debug);
         }
 
+        if (serverOptions.LogFormat == "json")
+        {
+            builder.Logging.ClearProviders();
+            builder.Logging.AddJsonConsole(o =>
+            {
+                o.IncludeScopes = true;
+                o.UseUtcTimestamp = true;
+                o.TimestampFormat = "yyyy-MM-ddTHH:mm:ss.fffZ";
+            });
+        }
+
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(Math.Max(0, serverOptions.ExitTimeoutSecs)));
+        var endpoints = new ServerEndpoints();
+        services.AddSingleton(endpoints);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             var address = IPAddress.TryParse(serverOptions.GrpcAddress, out var parsed) ? parsed : IPAddress.Any;
@@ -103,7 +116,21 @@ public static class ServerHost
             // runs at start before Kestrel binds anything.
             if (serverOptions.GrpcPort is >= IPEndPoint.MinPort and <= IPEndPoint.MaxPort)
             {
-                kestrel.Listen(address, serverOptions.GrpcPort, listen => listen.Protocols = HttpProtocols.Http2);
+                kestrel.Listen(address, serverOptions.GrpcPort, listen =>
+                {
+                    listen.Protocols = HttpProtocols.Http2;
+                    endpoints.Grpc = listen;
+                });
+            }
+
+            // Cleartext HTTP/2 and HTTP/1.1 cannot share a port: Prometheus scrapes a port of its own.
+            if (serverOptions.AllowMetrics && serverOptions.MetricsPort is >= IPEndPoint.MinPort and <= IPEndPoint.MaxPort)
+            {
+                kestrel.Listen(address, serverOptions.MetricsPort, listen =>
+                {
+                    listen.Protocols = HttpProtocols.Http1;
+                    endpoints.Metrics = listen;
+                });
             }
 
             // MaxReceiveMessageBytes bounds each request (grpc-dotnet checks the length prefix, answering
@@ -127,6 +154,7 @@ public static class ServerHost
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<OnnxRuntimeOptions>>().Value);
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<SchedulerOptions>>().Value);
         services.AddSingleton(TimeProvider.System);
+        services.AddServerTelemetry(serverOptions);
         services.AddOnnxRuntimeBackend();
         services.AddSingleton<ModelRegistry>();
         services.AddSingleton<ModelRepositoryLoader>();
@@ -140,20 +168,35 @@ public static class ServerHost
         app.MapGrpcService<InferenceService>();
         app.MapGrpcService<HealthServiceImpl>();
         app.MapGrpcReflectionService();
+        if (serverOptions.AllowMetrics)
+        {
+            // Served on the metrics port only (its real port is known once bound, hence a predicate, not a host).
+            app.UseOpenTelemetryPrometheusScrapingEndpoint(context =>
+                context.Request.Path == "/metrics" && context.Connection.LocalPort == endpoints.Metrics?.IPEndPoint?.Port);
+        }
+
         app.Lifetime.ApplicationStarted.Register(() => LogAddresses(app));
         return app;
     }
 
-    /// <summary>The address Kestrel bound, with the real port when 0 was asked for.</summary>
-    public static string? GrpcAddress(WebApplication app) =>
-        app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.FirstOrDefault();
+    /// <summary>The gRPC address Kestrel bound, with the real port when 0 was asked for.</summary>
+    public static string? GrpcAddress(WebApplication app) => app.Services.GetRequiredService<ServerEndpoints>().GrpcAddress;
+
+    /// <summary>The metrics address Kestrel bound, or null when metrics are off.</summary>
+    public static string? MetricsAddress(WebApplication app) => app.Services.GetRequiredService<ServerEndpoints>().MetricsAddress;
 
     private static void LogAddresses(WebApplication app)
     {
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(ServerHost).FullName!);
-        foreach (var address in app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [])
+        var endpoints = app.Services.GetRequiredService<ServerEndpoints>();
+        if (endpoints.GrpcAddress is { } grpc)
         {
-            HostLog.GrpcListening(logger, address);
+            HostLog.GrpcListening(logger, grpc);
+        }
+
+        if (endpoints.MetricsAddress is { } metrics)
+        {
+            HostLog.MetricsListening(logger, metrics + "/metrics");
         }
     }
 }

@@ -17,8 +17,17 @@ public sealed class ServerOptions
     /// <summary>The gRPC port (cleartext HTTP/2). Default 8001; 0 picks a free port (tests).</summary>
     public int GrpcPort { get; set; } = 8001;
 
-    /// <summary>The metrics port (HTTP/1.1). Default 8002. Reserved now; metrics bind it.</summary>
+    /// <summary>The metrics port (HTTP/1.1, Prometheus at /metrics). Default 8002; 0 picks a free port (tests).</summary>
     public int MetricsPort { get; set; } = 8002;
+
+    /// <summary>Serve Prometheus metrics on <see cref="MetricsPort"/>. Default true.</summary>
+    public bool AllowMetrics { get; set; } = true;
+
+    /// <summary>An OTLP endpoint (e.g. http://otel-collector:4317) for metrics and traces; empty: no OTLP, no tracing.</summary>
+    public string? OtlpEndpoint { get; set; }
+
+    /// <summary>Console log format: text (default) or json (one JSON object a line, for containers).</summary>
+    public string LogFormat { get; set; } = "text";
 
     /// <summary>none: load the whole repository at start; explicit: load only <see cref="LoadModel"/>.</summary>
     public string ModelControlMode { get; set; } = "none";

@@ -35,7 +35,17 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
             errors.Add($"--metrics-port must be 0..65535, got {o.MetricsPort}");
         }
 
-        if (o.GrpcPort != 0 && o.GrpcPort == o.MetricsPort)
+        if (o.LogFormat is not ("text" or "json"))
+        {
+            errors.Add($"--log-format must be text or json, got '{o.LogFormat}'");
+        }
+
+        if (!string.IsNullOrWhiteSpace(o.OtlpEndpoint) && !Uri.TryCreate(o.OtlpEndpoint, UriKind.Absolute, out _))
+        {
+            errors.Add($"--otlp-endpoint must be an absolute URI such as http://otel-collector:4317, got '{o.OtlpEndpoint}'");
+        }
+
+        if (o.AllowMetrics && o.GrpcPort != 0 && o.GrpcPort == o.MetricsPort)
         {
             errors.Add($"--grpc-port and --metrics-port must differ (cleartext HTTP/2 and HTTP/1.1 need separate ports), both are {o.GrpcPort}");
         }

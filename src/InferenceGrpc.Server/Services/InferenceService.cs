@@ -28,7 +28,7 @@ internal sealed class InferenceService(InferenceExecutor executor, ModelRegistry
         typeof(InferenceService).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
     // The Triton extensions this server implements, as ServerMetadata advertises them.
-    private static readonly string[] Extensions = ["model_configuration"];
+    private static readonly string[] Extensions = ["model_configuration", "statistics"];
 
     public override Task<ServerLiveResponse> ServerLive(ServerLiveRequest request, ServerCallContext context) =>
         Task.FromResult(new ServerLiveResponse { Live = health.IsLive });
@@ -104,6 +104,44 @@ internal sealed class InferenceService(InferenceExecutor executor, ModelRegistry
         }
 
         return Task.FromResult(new ModelConfigResponse { Config = ModelConfigMapper.ToWire(model.Config, signature) });
+    }
+
+    public override Task<ModelStatisticsResponse> ModelStatistics(ModelStatisticsRequest request, ServerCallContext context)
+    {
+        // As Triton: no name means every model; a name that is not loaded is NOT_FOUND.
+        var response = new ModelStatisticsResponse();
+        IEnumerable<RegisteredModel> models;
+        if (string.IsNullOrEmpty(request.Name))
+        {
+            models = registry.Models.OrderBy(m => m.Name, StringComparer.Ordinal);
+        }
+        else if (registry.TryGetModel(request.Name, out var model))
+        {
+            models = [model];
+        }
+        else
+        {
+            throw InferenceException.ModelNotFound(request.Name);
+        }
+
+        foreach (var model in models)
+        {
+            foreach (var version in model.Versions.Values.OrderBy(v => v.Version))
+            {
+                if (version.Scheduler is { } scheduler &&
+                    (string.IsNullOrEmpty(request.Version) || request.Version == version.Version.ToString(CultureInfo.InvariantCulture)))
+                {
+                    response.ModelStats.Add(StatisticsMapper.ToWire(model.Name, version.Version, scheduler.Statistics));
+                }
+            }
+        }
+
+        if (!string.IsNullOrEmpty(request.Version) && response.ModelStats.Count == 0)
+        {
+            throw InferenceException.VersionNotFound(request.Name, request.Version, models.SelectMany(m => m.Versions.Keys).Order());
+        }
+
+        return Task.FromResult(response);
     }
 
     public override Task<RepositoryIndexResponse> RepositoryIndex(RepositoryIndexRequest request, ServerCallContext context)

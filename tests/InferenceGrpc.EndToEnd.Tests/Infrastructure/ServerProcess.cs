@@ -37,6 +37,7 @@ internal sealed partial class ServerProcess : IAsyncDisposable
         "--model-repository", BuildOutputs.ModelRepository,
         "--grpc-address", "127.0.0.1",
         "--grpc-port", "0",
+        "--metrics-port", "0",
         "--execution-provider", "cpu",
         .. more,
     ];

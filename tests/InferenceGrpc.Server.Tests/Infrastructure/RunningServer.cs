@@ -37,6 +37,7 @@ internal sealed class RunningServer : IAsyncDisposable
             ["Server:ModelRepository"] = repository,
             ["Server:GrpcAddress"] = "127.0.0.1",
             ["Server:GrpcPort"] = "0",
+            ["Server:MetricsPort"] = "0",
             ["Server:StrictReadiness"] = "false",
             ["Server:ExitTimeoutSecs"] = "5",
             ["OnnxRuntime:ExecutionProvider"] = "Cpu",
