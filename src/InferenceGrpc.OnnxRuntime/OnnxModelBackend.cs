@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using InferenceGrpc.Core.Execution;
 using InferenceGrpc.Core.Models;
 using InferenceGrpc.OnnxRuntime.Diagnostics;
@@ -11,52 +12,83 @@ using Microsoft.ML.OnnxRuntime;
 namespace InferenceGrpc.OnnxRuntime;
 
 /// <summary>
-/// Loads ONNX model files into ONNX Runtime sessions, on CUDA or the CPU as each model's config and the server-wide
-/// <see cref="OnnxRuntimeOptions"/> ask. Thread-safe; one instance serves every model.
+/// Loads ONNX model files into ONNX Runtime sessions, one per instance, on CUDA or the CPU as each model's config and
+/// the server-wide <see cref="OnnxRuntimeOptions"/> ask. Thread-safe; one instance serves every model.
 /// </summary>
 public sealed class OnnxModelBackend : IModelBackend
 {
     private readonly OnnxRuntimeOptions _options;
     private readonly ILogger<OnnxModelBackend> _logger;
     private readonly ExecutionProviderSelector _selector;
+    private readonly int _processorCount;
+
+    // Loads so far per (model, version), for callers that do not say which instance they load.
+    private readonly ConcurrentDictionary<(string Model, long Version), int> _loads = new();
 
     public OnnxModelBackend(OnnxRuntimeOptions options, ILogger<OnnxModelBackend> logger)
-        : this(options, logger, ExecutionProviderSelector.OrtCudaAppender)
+        : this(options, logger, ExecutionProviderSelector.OrtCudaAppender, Environment.ProcessorCount)
     {
     }
 
-    internal OnnxModelBackend(OnnxRuntimeOptions options, ILogger<OnnxModelBackend> logger, CudaProviderAppender appendCuda)
+    /// <param name="processorCount">The cores CPU instances share (a seam for tests; the real one honours cgroup limits).</param>
+    internal OnnxModelBackend(OnnxRuntimeOptions options, ILogger<OnnxModelBackend> logger, CudaProviderAppender appendCuda, int processorCount)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(logger);
+        ArgumentOutOfRangeException.ThrowIfLessThan(processorCount, 1);
         _options = options;
         _logger = logger;
+        _processorCount = processorCount;
         _selector = new ExecutionProviderSelector(options.ExecutionProvider, logger, appendCuda);
     }
 
     public string Platform => ModelConfig.OnnxPlatform;
 
-    /// <exception cref="ModelConfigException">
-    /// The file is missing or unreadable, a thread parameter is invalid, CUDA is required but unavailable, or an input
-    /// or output is not a tensor of a protocol datatype.
-    /// </exception>
+    /// <summary>
+    /// Loads the next instance of this version. Core calls this <see cref="ModelConfig.InstanceCount"/> times in a row,
+    /// and the calls are numbered per version modulo that count; any run of N consecutive loads gets instances
+    /// 0..N-1 once each, so the instances' GPUs are the intended ones even after a failed or repeated load.
+    /// </summary>
+    /// <inheritdoc cref="Load(ModelVersionSource, ModelConfig, int)"/>
     public IModelRunner Load(ModelVersionSource source, ModelConfig config)
     {
         ArgumentNullException.ThrowIfNull(source);
         ArgumentNullException.ThrowIfNull(config);
+        var loads = _loads.AddOrUpdate((config.Name, source.Version), 1, static (_, n) => n == int.MaxValue ? 1 : n + 1);
+        return Load(source, config, loads - 1);
+    }
 
-        var threading = SessionThreading.Resolve(config.Parameters, _options);
+    /// <summary>
+    /// Loads instance <paramref name="instance"/> (0-based, taken modulo <see cref="ModelConfig.InstanceCount"/>) of a
+    /// version: its own session, on the GPU its instance group gives it round-robin (<see cref="InstancePlacement"/>),
+    /// with thread counts for its share of the machine (<see cref="SessionThreading.ForInstance"/>).
+    /// </summary>
+    /// <exception cref="ModelConfigException">
+    /// The file is missing or unreadable, a thread parameter is invalid, CUDA is required but unavailable, or an input
+    /// or output is not a tensor of a protocol datatype.
+    /// </exception>
+    public IModelRunner Load(ModelVersionSource source, ModelConfig config, int instance)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(config);
+        ArgumentOutOfRangeException.ThrowIfNegative(instance);
+
+        var configured = SessionThreading.Resolve(config.Parameters, _options);
         if (!File.Exists(source.ModelPath))
         {
             throw new ModelConfigException($"model file '{source.ModelPath}' does not exist");
         }
 
-        var session = CreateSession(source, config, threading, out var target);
+        var instanceCount = Math.Max(1, config.InstanceCount);
+        instance %= instanceCount;
+        var deviceId = InstancePlacement.DeviceId(config.InstanceGroups, instance, _options.DeviceId);
+        var session = CreateSession(source, config, configured, instanceCount, deviceId, out var target, out var threading);
         try
         {
             var graph = OnnxGraphReader.Read(session);
-            OnnxRuntimeLog.SessionCreated(_logger, config.Name, source.Version, target.Device, threading.IntraOpThreads, threading.InterOpThreads);
-            return new OnnxModelRunner(session, graph, target.Device, config.Name, source.Version, _logger);
+            OnnxRuntimeLog.SessionCreated(_logger, config.Name, source.Version, instance, instanceCount, target.Device,
+                threading.IntraOpThreads, threading.IntraOpChoice, threading.InterOpThreads, _processorCount);
+            return new OnnxModelRunner(session, graph, target.Device, config.Name, source.Version, _logger, target.Binding);
         }
         catch
         {
@@ -65,12 +97,18 @@ public sealed class OnnxModelBackend : IModelBackend
         }
     }
 
-    private InferenceSession CreateSession(ModelVersionSource source, ModelConfig config, SessionThreading threading, out ExecutionTarget target)
+    private InferenceSession CreateSession(
+        ModelVersionSource source, ModelConfig config, SessionThreading configured, int instanceCount, int deviceId,
+        out ExecutionTarget target, out SessionThreading threading)
     {
         var preference = _selector.Resolve(config.ExecutionKind);
-        using (var options = CreateOptions(config, threading))
+        using (var options = CreateOptions(config))
         {
-            target = _selector.Apply(options, preference, DeviceIdFor(config), config.Name);
+            target = _selector.Apply(options, preference, deviceId, config.Name);
+
+            // Threads depend on where the session runs, known only now that the provider is in.
+            threading = configured.ForInstance(target.IsCuda, instanceCount, _processorCount);
+            SetThreads(options, threading);
             try
             {
                 return new InferenceSession(source.ModelPath, options);
@@ -88,7 +126,9 @@ public sealed class OnnxModelBackend : IModelBackend
         }
 
         target = ExecutionTarget.Cpu;
-        using var cpuOptions = CreateOptions(config, threading);
+        threading = configured.ForInstance(onCuda: false, instanceCount, _processorCount);
+        using var cpuOptions = CreateOptions(config);
+        SetThreads(cpuOptions, threading);
         try
         {
             return new InferenceSession(source.ModelPath, cpuOptions);
@@ -99,14 +139,15 @@ public sealed class OnnxModelBackend : IModelBackend
         }
     }
 
-    private SessionOptions CreateOptions(ModelConfig config, SessionThreading threading)
+    private SessionOptions CreateOptions(ModelConfig config) => new()
     {
-        var options = new SessionOptions
-        {
-            // ORT's own log lines (stderr) then name the model they are about.
-            LogId = config.Name,
-            GraphOptimizationLevel = _options.GraphOptimizationLevel,
-        };
+        // ORT's own log lines (stderr) then name the model they are about.
+        LogId = config.Name,
+        GraphOptimizationLevel = _options.GraphOptimizationLevel,
+    };
+
+    private static void SetThreads(SessionOptions options, SessionThreading threading)
+    {
         if (threading.IntraOpThreads > 0)
         {
             options.IntraOpNumThreads = threading.IntraOpThreads;
@@ -116,13 +157,7 @@ public sealed class OnnxModelBackend : IModelBackend
         {
             options.InterOpNumThreads = threading.InterOpThreads;
         }
-
-        return options;
     }
-
-    // Core makes one runner per version, so only the first GPU an instance group names is used.
-    private int DeviceIdFor(ModelConfig config) =>
-        config.InstanceGroups is [{ Gpus: [var first, ..] }, ..] ? first : _options.DeviceId;
 
     private ModelConfigException LoadFailed(ModelVersionSource source, ModelConfig config, OnnxRuntimeException ex)
     {

@@ -12,9 +12,14 @@ public sealed class OnnxRuntimeOptions
     public const string SectionName = "OnnxRuntime";
 
     /// <summary>The provider for models whose instance group is KIND_AUTO. Default: <see cref="ExecutionProviderPreference.Auto"/>.</summary>
+    /// <remarks>The binder accepts numbers for enums ("7", "1"): only the named values are valid.</remarks>
+    [EnumDataType(typeof(ExecutionProviderPreference), ErrorMessage = "--execution-provider must be auto, cuda or cpu")]
     public ExecutionProviderPreference ExecutionProvider { get; set; } = ExecutionProviderPreference.Auto;
 
-    /// <summary>Threads one run may use inside an operator. Default: 0, ONNX Runtime's choice (one per physical core).</summary>
+    /// <summary>
+    /// Threads one run may use inside an operator, per instance (session). Default: 0, which gives a CPU instance an
+    /// even share of the cores, max(1, cores / the model's instance count), and a CUDA instance 1.
+    /// </summary>
     [Range(0, 1024)]
     public int IntraOpThreads { get; set; }
 
@@ -28,7 +33,7 @@ public sealed class OnnxRuntimeOptions
     /// <summary>Graph optimisations applied when a session is created. Default: <see cref="GraphOptimizationLevel.ORT_ENABLE_ALL"/>.</summary>
     public GraphOptimizationLevel GraphOptimizationLevel { get; set; } = GraphOptimizationLevel.ORT_ENABLE_ALL;
 
-    /// <summary>The CUDA device for models whose instance group names no GPU. Default: 0.</summary>
+    /// <summary>The CUDA device for instances whose instance group names no GPU. Default: 0.</summary>
     [Range(0, 1024)]
     public int DeviceId { get; set; }
 }

@@ -1,6 +1,8 @@
 using InferenceGrpc.Core.Models;
 using InferenceGrpc.Core.Tensors;
+using InferenceGrpc.OnnxRuntime.Execution;
 using InferenceGrpc.OnnxRuntime.Providers;
+using InferenceGrpc.OnnxRuntime.Sessions;
 using InferenceGrpc.OnnxRuntime.Tests.Infrastructure;
 using InferenceGrpc.TestModels;
 
@@ -75,6 +77,10 @@ public sealed class OnnxModelBackendTests : IDisposable
         var ex = Assert.Throws<ModelConfigException>(() => backend.Load(source, Backends.Config(ExecutionKind.Gpu)));
         Assert.StartsWith("the CUDA execution provider could not be loaded: ", ex.Message);
         Assert.Contains("KIND_CPU", ex.Message);
+
+        // The provider options are set before the library loads, so the failure comes from there, naming what is missing.
+        Assert.DoesNotContain("[ONNXRuntimeError]", ex.Message);
+        Assert.DoesNotContain("provider_bridge_ort", ex.Message);
     }
 
     [Fact]
@@ -172,6 +178,137 @@ public sealed class OnnxModelBackendTests : IDisposable
 
         Assert.Contains(name, ex.Message);
         Assert.Contains(value, ex.Message);
+    }
+
+    [Theory]
+    [InlineData(2, 1, 2)]
+    [InlineData(2, 2, 1)]
+    [InlineData(2, 3, 1)]
+    public void Load_CpuInstancesWithoutThreadSetting_ShareTheCores(int cores, int instances, int expected)
+    {
+        var backend = Backends.With(new OnnxRuntimeOptions(), Backends.CudaLoads, _logger, processorCount: cores);
+        var config = Backends.Config(ExecutionKind.Cpu, count: instances);
+        var source = _models.Write(TestModelFactory.Scale(2f));
+
+        var runners = Enumerable.Range(0, instances).Select(_ => backend.Load(source, config)).ToList();
+
+        runners.ForEach(r => r.Dispose());
+        var sessions = _logger.Values("SessionCreated");
+        Assert.Equal(instances, sessions.Count);
+        Assert.All(sessions, v =>
+        {
+            Assert.Equal(expected, v["IntraOpThreads"]);
+            Assert.Equal(IntraOpChoice.CoreShare, v["IntraOpChoice"]);
+            Assert.Equal(cores, v["ProcessorCount"]);
+            Assert.Equal(instances, v["InstanceCount"]);
+        });
+        Assert.Equal(Enumerable.Range(0, instances), sessions.Select(v => (int)v["Instance"]!));
+    }
+
+    [Fact]
+    public void Load_IntraOpParameter_WinsOverTheCoreShare()
+    {
+        var backend = Backends.With(new OnnxRuntimeOptions(), Backends.CudaLoads, _logger, processorCount: 2);
+        var parameters = new Dictionary<string, string> { ["intra_op_thread_count"] = "3" };
+
+        using var runner = backend.Load(_models.Write(TestModelFactory.Scale(2f)), Backends.Config(ExecutionKind.Cpu, parameters, count: 2));
+
+        var values = Assert.Single(_logger.Values("SessionCreated"));
+        Assert.Equal(3, values["IntraOpThreads"]);
+        Assert.Equal(IntraOpChoice.Configured, values["IntraOpChoice"]);
+    }
+
+    [Fact]
+    public void Load_ServerIntraOpOption_WinsOverTheCoreShare()
+    {
+        var backend = Backends.With(new OnnxRuntimeOptions { IntraOpThreads = 3 }, Backends.CudaLoads, _logger, processorCount: 2);
+
+        using var runner = backend.Load(_models.Write(TestModelFactory.Scale(2f)), Backends.Config(ExecutionKind.Cpu, count: 2));
+
+        Assert.Equal(3, Assert.Single(_logger.Values("SessionCreated"))["IntraOpThreads"]);
+    }
+
+    [Fact]
+    public void Load_CudaInstance_GetsOneThreadAndTheIoBindingRunner()
+    {
+        var backend = Backends.With(new OnnxRuntimeOptions(), Backends.CudaLoads, _logger, processorCount: 16);
+
+        using var runner = backend.Load(_models.Write(TestModelFactory.Scale(2f)), Backends.Config(ExecutionKind.Gpu, count: 4));
+
+        var values = Assert.Single(_logger.Values("SessionCreated"));
+        Assert.Equal(1, values["IntraOpThreads"]);
+        Assert.Equal(IntraOpChoice.CudaInstance, values["IntraOpChoice"]);
+        Assert.Equal(RunBinding.IoBinding, Assert.IsType<OnnxModelRunner>(runner).Binding);
+    }
+
+    [Fact]
+    public void Load_CpuInstance_GetsTheOrtValueRunner()
+    {
+        using var runner = Backends.Cpu().Load(_models.Write(TestModelFactory.Scale(2f)), Backends.Config());
+
+        Assert.Equal(RunBinding.OrtValues, Assert.IsType<OnnxModelRunner>(runner).Binding);
+    }
+
+    [Fact]
+    public void Load_CudaSessionFallsBackToCpu_GetsTheCpuShareAndOrtValues()
+    {
+        CudaProviderAppender breaksSession = static (options, _) => options.AddSessionConfigEntry("session.load_model_format", "ORT");
+        var backend = Backends.With(new OnnxRuntimeOptions(), breaksSession, _logger, processorCount: 4);
+
+        using var runner = backend.Load(_models.Write(TestModelFactory.Scale(2f)), Backends.Config(count: 2));
+
+        Assert.Equal("CPU", runner.Device);
+        Assert.Equal(RunBinding.OrtValues, Assert.IsType<OnnxModelRunner>(runner).Binding);
+        Assert.Equal(2, Assert.Single(_logger.Values("SessionCreated"))["IntraOpThreads"]);
+    }
+
+    [Fact]
+    public void Load_InstancesOfAGroupOnTwoGpus_GoRoundRobin()
+    {
+        var backend = Backends.With(new OnnxRuntimeOptions(), Backends.CudaLoads);
+        var source = _models.Write(TestModelFactory.Scale(2f));
+        var config = Backends.Config(ExecutionKind.Gpu, gpus: [0, 1], count: 3);
+
+        // As Core loads a version: Load(source, config) once per instance.
+        var runners = Enumerable.Range(0, 3).Select(_ => backend.Load(source, config)).ToList();
+
+        Assert.Equal(["CUDA:0", "CUDA:1", "CUDA:0"], runners.Select(r => r.Device));
+        runners.ForEach(r => r.Dispose());
+    }
+
+    [Fact]
+    public void Load_ImplicitInstanceNumbers_AreCountedPerVersionAndWrap()
+    {
+        var backend = Backends.With(new OnnxRuntimeOptions(), Backends.CudaLoads);
+        var v1 = _models.Write(TestModelFactory.Scale(2f), version: 1);
+        var v2 = _models.Write(TestModelFactory.Scale(3f), version: 2);
+        var config = Backends.Config(ExecutionKind.Gpu, gpus: [0, 1], count: 2);
+
+        // v1: instance 0, v2: instance 0, v1: instance 1, then v1 again wraps to instance 0 (a reload).
+        var runners = new[] { backend.Load(v1, config), backend.Load(v2, config), backend.Load(v1, config), backend.Load(v1, config) };
+
+        Assert.Equal(["CUDA:0", "CUDA:0", "CUDA:1", "CUDA:0"], runners.Select(r => r.Device));
+        Array.ForEach(runners, r => r.Dispose());
+    }
+
+    [Theory]
+    [InlineData(1, "CUDA:1")]
+    [InlineData(2, "CUDA:0")]
+    [InlineData(5, "CUDA:0")]
+    public void Load_ExplicitInstance_PicksItsGpuModuloTheInstanceCount(int instance, string expected)
+    {
+        var backend = Backends.With(new OnnxRuntimeOptions(), Backends.CudaLoads);
+
+        using var runner = backend.Load(_models.Write(TestModelFactory.Scale(2f)), Backends.Config(ExecutionKind.Gpu, gpus: [0, 1], count: 3), instance);
+
+        Assert.Equal(expected, runner.Device);
+    }
+
+    [Fact]
+    public void Load_NegativeInstance_Throws()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() =>
+            Backends.Cpu().Load(_models.Write(TestModelFactory.Scale(2f)), Backends.Config(), -1));
     }
 
     public void Dispose() => _models.Dispose();

@@ -10,4 +10,10 @@ public interface IModelBackend
 
     /// <summary>Loads a version; throws <see cref="ModelConfigException"/> with a clear reason when it cannot.</summary>
     IModelRunner Load(ModelVersionSource source, ModelConfig config);
+
+    /// <summary>
+    /// Loads instance <paramref name="instanceIndex"/> (0-based, below <see cref="ModelConfig.InstanceCount"/>) of a
+    /// version, so a backend can place instances (say, round-robin over a group's GPUs).
+    /// </summary>
+    IModelRunner Load(ModelVersionSource source, ModelConfig config, int instanceIndex) => Load(source, config);
 }

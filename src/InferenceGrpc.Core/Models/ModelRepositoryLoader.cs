@@ -76,7 +76,7 @@ public sealed class ModelRepositoryLoader(
             // Every instance is created now, never on the request path.
             for (var i = 0; i < source.Config.InstanceCount; i++)
             {
-                instances.Add(backend.Load(version, source.Config));
+                instances.Add(backend.Load(version, source.Config, i));
             }
 
             var signature = SignatureResolver.Resolve(source.Config, instances[0].Graph, options.DefaultMaxBatchSize);

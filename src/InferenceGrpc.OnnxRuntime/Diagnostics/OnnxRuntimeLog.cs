@@ -1,3 +1,4 @@
+using InferenceGrpc.OnnxRuntime.Sessions;
 using Microsoft.Extensions.Logging;
 
 namespace InferenceGrpc.OnnxRuntime.Diagnostics;
@@ -14,8 +15,8 @@ internal static partial class OnnxRuntimeLog
     [LoggerMessage(202, LogLevel.Warning, "Model '{Model}' version {Version} could not start on {Device} ({Reason}); it runs on the CPU", EventName = "CudaSessionFallback")]
     public static partial void CudaSessionFallback(ILogger logger, string model, long version, string device, string reason);
 
-    [LoggerMessage(203, LogLevel.Debug, "Model '{Model}' version {Version}: session created on {Device} (intra-op threads {IntraOpThreads}, inter-op threads {InterOpThreads}; 0 is ONNX Runtime's default)", EventName = "SessionCreated")]
-    public static partial void SessionCreated(ILogger logger, string model, long version, string device, int intraOpThreads, int interOpThreads);
+    [LoggerMessage(203, LogLevel.Debug, "Model '{Model}' version {Version} instance {Instance} of {InstanceCount}: session created on {Device} (intra-op threads {IntraOpThreads}, {IntraOpChoice}; inter-op threads {InterOpThreads}, 0 is ONNX Runtime's default; {ProcessorCount} cores)", EventName = "SessionCreated")]
+    public static partial void SessionCreated(ILogger logger, string model, long version, int instance, int instanceCount, string device, int intraOpThreads, IntraOpChoice intraOpChoice, int interOpThreads, int processorCount);
 
     [LoggerMessage(204, LogLevel.Debug, "Model '{Model}' version {Version}: ONNX Runtime could not load {Path}", EventName = "SessionLoadFailed")]
     public static partial void SessionLoadFailed(ILogger logger, Exception exception, string model, long version, string path);

@@ -13,21 +13,25 @@ using Microsoft.ML.OnnxRuntime;
 namespace InferenceGrpc.OnnxRuntime.Execution;
 
 /// <summary>
-/// One ONNX Runtime session serving one model version. <see cref="Run"/> is thread-safe: ORT sessions run
-/// concurrently, and the shared <see cref="RunOptions"/> is only read.
+/// One ONNX Runtime session: one instance of a model version. <see cref="Run"/> is thread-safe: ORT sessions run
+/// concurrently, and the shared <see cref="RunOptions"/> is only read. Inputs and outputs pass either as OrtValues
+/// to <c>Run</c> or through an IOBinding (<see cref="RunBinding"/>); both give the same outputs.
 /// </summary>
 internal sealed class OnnxModelRunner : IModelRunner
 {
     private readonly InferenceSession _session;
     private readonly RunOptions _runOptions = new();
+    private readonly IoBindingRun? _ioBinding;
     private readonly string _model;
     private readonly long _version;
     private readonly ILogger _logger;
 
     /// <summary>Takes ownership of <paramref name="session"/>.</summary>
-    public OnnxModelRunner(InferenceSession session, ModelGraph graph, string device, string model, long version, ILogger logger)
+    public OnnxModelRunner(
+        InferenceSession session, ModelGraph graph, string device, string model, long version, ILogger logger, RunBinding binding = RunBinding.OrtValues)
     {
         _session = session;
+        _ioBinding = binding == RunBinding.IoBinding ? new IoBindingRun(session) : null;
         Graph = graph;
         Device = device;
         _model = model;
@@ -38,6 +42,8 @@ internal sealed class OnnxModelRunner : IModelRunner
     public ModelGraph Graph { get; }
 
     public string Device { get; }
+
+    public RunBinding Binding => _ioBinding is null ? RunBinding.OrtValues : RunBinding.IoBinding;
 
     /// <remarks>Precondition: the inputs were validated against the signature (names, datatypes, shapes, sizes).</remarks>
     public RunResult Run(IReadOnlyList<InputTensor> inputs, IReadOnlyList<string> outputNames)
@@ -68,6 +74,8 @@ internal sealed class OnnxModelRunner : IModelRunner
 
     public void Dispose()
     {
+        // The binding belongs to the session: release it first.
+        _ioBinding?.Dispose();
         _session.Dispose();
         _runOptions.Dispose();
     }
@@ -83,7 +91,9 @@ internal sealed class OnnxModelRunner : IModelRunner
                 bound.Add(i, inputs[i]);
             }
 
-            return _session.Run(_runOptions, bound.Names, bound.Values, outputNames);
+            return _ioBinding is null
+                ? _session.Run(_runOptions, bound.Names, bound.Values, outputNames)
+                : _ioBinding.Run(_runOptions, bound, outputNames);
         }
         catch (OnnxRuntimeException ex)
         {

@@ -3,7 +3,7 @@ using Microsoft.ML.OnnxRuntime;
 namespace InferenceGrpc.OnnxRuntime.Providers;
 
 /// <summary>
-/// Adds the CUDA execution provider to session options, throwing when it cannot. A seam so that tests on machines
-/// without CUDA can act out both outcomes.
+/// Adds the CUDA execution provider with <paramref name="settings"/> to session options, throwing when it cannot.
+/// A seam so that tests on machines without CUDA can act out both outcomes.
 /// </summary>
-internal delegate void CudaProviderAppender(SessionOptions options, int deviceId);
+internal delegate void CudaProviderAppender(SessionOptions options, CudaProviderSettings settings);

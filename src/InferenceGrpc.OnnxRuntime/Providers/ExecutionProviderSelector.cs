@@ -16,7 +16,17 @@ namespace InferenceGrpc.OnnxRuntime.Providers;
 /// </remarks>
 internal sealed class ExecutionProviderSelector(ExecutionProviderPreference serverPreference, ILogger logger, CudaProviderAppender appendCuda)
 {
-    public static readonly CudaProviderAppender OrtCudaAppender = static (options, deviceId) => options.AppendExecutionProvider_CUDA(deviceId);
+    /// <summary>
+    /// The real provider, configured through <see cref="OrtCUDAProviderOptions"/>. <c>UpdateOptions</c> loads the
+    /// provider library, so a machine without CUDA 13 / cuDNN 9 fails there, with an <see cref="OnnxRuntimeException"/>
+    /// naming the missing library. ORT copies the options into the session options, so they are released at once.
+    /// </summary>
+    public static readonly CudaProviderAppender OrtCudaAppender = static (options, settings) =>
+    {
+        using var cuda = new OrtCUDAProviderOptions();
+        cuda.UpdateOptions(settings.ToProviderOptions());
+        options.AppendExecutionProvider_CUDA(cuda);
+    };
 
     // The fallback is a property of the machine, not of a model: warn once, then note it per model at Debug.
     private int _cudaFallbackWarned;
@@ -40,7 +50,7 @@ internal sealed class ExecutionProviderSelector(ExecutionProviderPreference serv
 
         try
         {
-            appendCuda(options, deviceId);
+            appendCuda(options, new CudaProviderSettings(deviceId));
             return ExecutionTarget.Cuda(deviceId);
         }
         catch (Exception ex) when (IsProviderLoadFailure(ex))

@@ -3,6 +3,8 @@ namespace InferenceGrpc.OnnxRuntime.Sessions;
 /// <summary>Shortens ONNX Runtime error messages for model status and logs, which want one line, no internals.</summary>
 internal static class OrtErrorText
 {
+    private const string NativeStatusMarker = "[ONNXRuntimeError] : ";
+
     /// <summary>The first line of the message, trimmed: ORT appends native stack traces on later lines in some builds.</summary>
     public static string FirstLine(string message)
     {
@@ -12,7 +14,8 @@ internal static class OrtErrorText
 
     /// <summary>
     /// The bare reason: the first line without the "[ErrorCode:Fail]" prefix and the native function name, e.g.
-    /// "Failed to load shared library" from "[ErrorCode:Fail] OrtSessionOptionsAppendExecutionProvider_Cuda: Failed to load shared library".
+    /// "Failed to load shared library" from "[ErrorCode:Fail] OrtSessionOptionsAppendExecutionProvider_Cuda: Failed to load shared library",
+    /// and what follows the status code and name after "[ONNXRuntimeError]" in provider-bridge messages.
     /// </summary>
     public static string Reason(string message)
     {
@@ -20,6 +23,14 @@ internal static class OrtErrorText
         if (line.StartsWith("[ErrorCode:", StringComparison.Ordinal) && line.IndexOf(']') is var close and > 0)
         {
             line = line[(close + 1)..].TrimStart();
+        }
+
+        // "<file>:<line> <function> [ONNXRuntimeError] : 1 : FAIL : reason", as the provider bridge reports a library
+        // that will not load: keep the reason, which names the missing dependency.
+        var marker = line.IndexOf(NativeStatusMarker, StringComparison.Ordinal);
+        if (marker >= 0)
+        {
+            line = SkipFields(line[(marker + NativeStatusMarker.Length)..], 2);
         }
 
         // "Function_Name: reason": drop a leading identifier followed by ": ".
@@ -30,5 +41,22 @@ internal static class OrtErrorText
         }
 
         return line.Length == 0 ? "unknown error" : line;
+    }
+
+    // Drops the first count " : "-separated fields: "1 : FAIL : reason" becomes "reason" for 2.
+    private static string SkipFields(string text, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            var separator = text.IndexOf(" : ", StringComparison.Ordinal);
+            if (separator < 0)
+            {
+                break;
+            }
+
+            text = text[(separator + 3)..];
+        }
+
+        return text;
     }
 }

@@ -41,7 +41,7 @@ public sealed class ExecutionProviderSelectorTests
     public void Apply_CudaLoads_TargetsTheDevice(ExecutionProviderPreference preference)
     {
         var devices = new List<int>();
-        var selector = new ExecutionProviderSelector(ExecutionProviderPreference.Auto, _logger, (_, id) => devices.Add(id));
+        var selector = new ExecutionProviderSelector(ExecutionProviderPreference.Auto, _logger, (_, settings) => devices.Add(settings.DeviceId));
         using var options = new SessionOptions();
 
         var target = selector.Apply(options, preference, 2, "m");

@@ -45,4 +45,36 @@ public sealed class SessionThreadingTests
 
         Assert.Contains("'intra_op_thread_count'", ex.Message);
     }
+
+    [Theory]
+    [InlineData(2, 1, 2)]
+    [InlineData(2, 2, 1)]
+    [InlineData(2, 3, 1)]
+    [InlineData(16, 3, 5)]
+    [InlineData(1, 1, 1)]
+    public void ForInstance_CpuWithoutCount_SplitsTheCoresBetweenInstances(int cores, int instances, int expected)
+    {
+        var threading = new SessionThreading(0, 0).ForInstance(onCuda: false, instances, cores);
+
+        Assert.Equal(new SessionThreading(expected, 0, IntraOpChoice.CoreShare), threading);
+        Assert.True(instances * threading.IntraOpThreads <= Math.Max(cores, instances));
+    }
+
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void ForInstance_ConfiguredCount_Wins(bool onCuda)
+    {
+        var threading = new SessionThreading(3, 2).ForInstance(onCuda, instanceCount: 2, processorCount: 2);
+
+        Assert.Equal(new SessionThreading(3, 2, IntraOpChoice.Configured), threading);
+    }
+
+    [Fact]
+    public void ForInstance_CudaWithoutCount_IsOneThreadAndKeepsInterOp()
+    {
+        var threading = new SessionThreading(0, 4).ForInstance(onCuda: true, instanceCount: 1, processorCount: 64);
+
+        Assert.Equal(new SessionThreading(1, 4, IntraOpChoice.CudaInstance), threading);
+    }
 }
