@@ -41,7 +41,7 @@ public static class CommandLineFlags
         new("--max-queue-size", "Scheduler:DefaultMaxQueueSize", Kind.Integer, "Queue bound of models whose config sets no max_queue_size (default: 1024)."),
         new("--default-max-batch-size", "Models:DefaultMaxBatchSize", Kind.Integer, "max_batch_size for models whose config sets none and whose graph batches (default: 4)."),
         new("--execution-provider", "OnnxRuntime:ExecutionProvider", Kind.Text, "auto (CUDA when it loads, else CPU), cuda or cpu (default: auto)."),
-        new("--intra-op-threads", "OnnxRuntime:IntraOpThreads", Kind.Integer, "ONNX Runtime intra-op threads per session (default: 0, ONNX Runtime decides)."),
+        new("--intra-op-threads", "OnnxRuntime:IntraOpThreads", Kind.Integer, "ONNX Runtime intra-op threads per session (default: 0 = cores / instances on the CPU, 1 on CUDA)."),
         new("--inter-op-threads", "OnnxRuntime:InterOpThreads", Kind.Integer, "ONNX Runtime inter-op threads per session (default: 0, ONNX Runtime decides)."),
     ];
 

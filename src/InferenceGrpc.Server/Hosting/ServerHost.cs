@@ -42,6 +42,20 @@ public static class ServerHost
         try
         {
             app = Build(flags.Values);
+
+            // Validate every settings group before the host starts, so a bad value is one clear line on stderr
+            // rather than a "hosting failed to start" stack trace.
+            var failures = new List<string>();
+            Validate<ServerOptions>(app.Services, failures);
+            Validate<ModelLoaderOptions>(app.Services, failures);
+            Validate<SchedulerOptions>(app.Services, failures);
+            Validate<OnnxRuntimeOptions>(app.Services, failures);
+            if (failures.Count > 0)
+            {
+                await Console.Error.WriteLineAsync("error: " + string.Join("\nerror: ", failures)).ConfigureAwait(false);
+                return ConfigurationError;
+            }
+
             await app.StartAsync().ConfigureAwait(false);
         }
         catch (OptionsValidationException ex)
@@ -59,6 +73,19 @@ public static class ServerHost
         await app.WaitForShutdownAsync().ConfigureAwait(false);
         await app.DisposeAsync().ConfigureAwait(false);
         return 0;
+    }
+
+    private static void Validate<T>(IServiceProvider services, List<string> failures)
+        where T : class
+    {
+        try
+        {
+            _ = services.GetRequiredService<IOptions<T>>().Value;
+        }
+        catch (OptionsValidationException ex)
+        {
+            failures.AddRange(ex.Failures);
+        }
     }
 
     /// <summary>Builds the application; <paramref name="overrides"/> win over every other configuration source.</summary>
@@ -91,6 +118,8 @@ public static class ServerHost
         var serverOptions = builder.Configuration.GetSection(ServerOptions.Section).Get<ServerOptions>() ?? new ServerOptions();
         if (serverOptions.LogVerbose > 0)
         {
+            // Over appsettings' "Default": "Information", which would otherwise win over a minimum level.
+            builder.Configuration.AddInMemoryCollection([new("Logging:LogLevel:Default", "Debug"), new("Logging:LogLevel:InferenceGrpc", "Debug")]);
             builder.Logging.SetMinimumLevel(LogLevel.Debug);
         }
 

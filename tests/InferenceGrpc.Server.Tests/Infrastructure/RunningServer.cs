@@ -30,7 +30,8 @@ internal sealed class RunningServer : IAsyncDisposable
 
     /// <summary>Starts a server over <paramref name="repository"/> and waits until its first load has finished.</summary>
     /// <param name="settings">Configuration that wins over the test defaults (e.g. Server:StrictReadiness).</param>
-    public static async Task<RunningServer> StartAsync(string repository, IReadOnlyDictionary<string, string?>? settings = null)
+    public static async Task<RunningServer> StartAsync(
+        string repository, IReadOnlyDictionary<string, string?>? settings = null, Action<WebApplicationBuilder>? configure = null)
     {
         var overrides = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
@@ -48,7 +49,7 @@ internal sealed class RunningServer : IAsyncDisposable
             overrides[key] = value;
         }
 
-        var app = ServerHost.Build(overrides);
+        var app = ServerHost.Build(overrides, configure);
         try
         {
             await app.StartAsync();

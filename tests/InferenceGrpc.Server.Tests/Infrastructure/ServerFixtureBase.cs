@@ -18,7 +18,7 @@ public abstract class ServerFixtureBase : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Populate(_repository);
-        _server = await RunningServer.StartAsync(_repository.Root, Settings);
+        _server = await RunningServer.StartAsync(_repository.Root, Settings, Configure);
     }
 
     public async Task DisposeAsync()
@@ -29,6 +29,11 @@ public abstract class ServerFixtureBase : IAsyncLifetime
         }
 
         _repository.Dispose();
+    }
+
+    /// <summary>Changes to the host before it is built (extra services, exporters).</summary>
+    protected virtual void Configure(Microsoft.AspNetCore.Builder.WebApplicationBuilder builder)
+    {
     }
 
     /// <summary>Writes the models of this server's repository.</summary>

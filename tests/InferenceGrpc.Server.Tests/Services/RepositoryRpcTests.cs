@@ -77,7 +77,7 @@ public sealed class RepositoryRpcTests(ServerFixture fixture)
 
     public static TheoryData<string> UnimplementedRpcs() =>
     [
-        "ModelStatistics", "RepositoryModelLoad", "RepositoryModelUnload", "SystemSharedMemoryStatus", "SystemSharedMemoryRegister",
+        "RepositoryModelLoad", "RepositoryModelUnload", "SystemSharedMemoryStatus", "SystemSharedMemoryRegister",
         "SystemSharedMemoryUnregister", "CudaSharedMemoryStatus", "CudaSharedMemoryRegister", "CudaSharedMemoryUnregister",
         "TraceSetting", "LogSettings",
     ];
@@ -88,7 +88,6 @@ public sealed class RepositoryRpcTests(ServerFixture fixture)
     {
         var ex = await Assert.ThrowsAsync<RpcException>(() => rpc switch
         {
-            "ModelStatistics" => _client.ModelStatisticsAsync(new() { Name = ModelNames.Simple }).ResponseAsync,
             "RepositoryModelLoad" => _client.RepositoryModelLoadAsync(new() { ModelName = ModelNames.Simple }).ResponseAsync,
             "RepositoryModelUnload" => _client.RepositoryModelUnloadAsync(new() { ModelName = ModelNames.Simple }).ResponseAsync,
             "SystemSharedMemoryStatus" => _client.SystemSharedMemoryStatusAsync(new()).ResponseAsync,
