@@ -20,7 +20,7 @@ internal sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> l
         }
         catch (Exception ex) when (ex is not RpcException)
         {
-            throw Map(ex, context);
+            throw Map(ex, context, (request as Inference.ModelInferRequest)?.Id);
         }
     }
 
@@ -52,18 +52,18 @@ internal sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> l
         }
     }
 
-    private RpcException Map(Exception ex, ServerCallContext context)
+    private RpcException Map(Exception ex, ServerCallContext context, string? requestId = null)
     {
         switch (ex)
         {
             case InferenceException inference:
                 if (inference.Kind == InferenceErrorKind.Internal)
                 {
-                    InterceptorLog.InternalError(logger, context.Method, inference);
+                    InterceptorLog.InternalError(logger, context.Method, requestId ?? "", inference);
                 }
                 else
                 {
-                    InterceptorLog.RequestFailed(logger, context.Method, inference.Kind, inference.Message);
+                    InterceptorLog.RequestFailed(logger, context.Method, requestId ?? "", inference.Kind, inference.Message);
                 }
 
                 return inference.ToRpcException();
@@ -80,11 +80,12 @@ internal sealed class ErrorMappingInterceptor(ILogger<ErrorMappingInterceptor> l
 internal static partial class InterceptorLog
 {
     // Debug: a client's bad request is the client's business; one line at most, never the payload.
-    [LoggerMessage(300, LogLevel.Debug, "{Method} failed: {Kind}: {Reason}", EventName = "RequestFailed")]
-    public static partial void RequestFailed(ILogger logger, string method, InferenceErrorKind kind, string reason);
+    // The reason names inputs, shapes and datatypes, never tensor values.
+    [LoggerMessage(300, LogLevel.Debug, "{Method} request '{RequestId}' failed: {Kind}: {Reason}", EventName = "RequestFailed")]
+    public static partial void RequestFailed(ILogger logger, string method, string requestId, InferenceErrorKind kind, string reason);
 
-    [LoggerMessage(301, LogLevel.Error, "{Method} failed inside the server", EventName = "InternalError")]
-    public static partial void InternalError(ILogger logger, string method, Exception exception);
+    [LoggerMessage(301, LogLevel.Error, "{Method} request '{RequestId}' failed inside the server", EventName = "InternalError")]
+    public static partial void InternalError(ILogger logger, string method, string requestId, Exception exception);
 
     [LoggerMessage(302, LogLevel.Error, "{Method} threw an unexpected exception", EventName = "UnhandledException")]
     public static partial void UnhandledException(ILogger logger, string method, Exception exception);

@@ -98,7 +98,7 @@ internal static class TypedContents
             if (value < min || value > max)
             {
                 InferenceException.ThrowInputInvalid(model, input,
-                    $"element {i} is {value}, outside the range {min}..{max} of {type.ToWireName()}");
+                    $"element {i} is outside the range {min}..{max} of {type.ToWireName()} (values are never echoed)");
             }
 
             write(bytes.AsSpan(i * size, size), value);
