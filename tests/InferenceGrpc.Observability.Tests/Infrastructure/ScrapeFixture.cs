@@ -1,0 +1,122 @@
+using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Net.Client;
+using Inference;
+using InferenceGrpc.Server.Hosting;
+using InferenceGrpc.TestModels;
+using Microsoft.AspNetCore.Builder;
+
+namespace InferenceGrpc.Observability.Tests.Infrastructure;
+
+/// <summary>
+/// What the server really exports: a real server in-process (Kestrel on free loopback ports, CPU execution provider)
+/// over one generated model, sent one good and one bad ModelInfer so that every inference_* series exists, then
+/// scraped once on its metrics port.
+/// </summary>
+public sealed class ScrapeFixture : IAsyncLifetime
+{
+    public const string Model = "identity";
+
+    private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
+    private readonly string _repository = Path.Combine(Path.GetTempPath(), "igrpc-observability-" + Guid.NewGuid().ToString("N"));
+    private WebApplication? _app;
+
+    internal Exposition Scrape { get; private set; } = Exposition.Parse("");
+
+    public async Task InitializeAsync()
+    {
+        TestModelFactory.WriteToRepository(_repository, Model, 1, TestModelFactory.Identity(TensorElementKind.Float, [null, 4]));
+        _app = ServerHost.Build(new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
+        {
+            ["Server:ModelRepository"] = _repository,
+            ["Server:GrpcAddress"] = "127.0.0.1",
+            ["Server:GrpcPort"] = "0",
+            ["Server:MetricsPort"] = "0",
+            ["Server:ExitTimeoutSecs"] = "5",
+            ["OnnxRuntime:ExecutionProvider"] = "Cpu",
+            ["Logging:LogLevel:Default"] = "Warning",
+        });
+        await _app.StartAsync();
+
+        using var channel = GrpcChannel.ForAddress(ServerHost.GrpcAddress(_app) ?? throw new InvalidOperationException("no gRPC address"));
+        var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
+        await WaitReadyAsync(client);
+
+        await client.ModelInferAsync(Request("INPUT0"));
+        // An input the model does not have: rejected by validation, so counted with outcome "invalid".
+        await Assert.ThrowsAsync<RpcException>(() => client.ModelInferAsync(Request("NOT_AN_INPUT")).ResponseAsync);
+
+        // The runtime's GC gauges report only once a collection has happened; this process is the server's.
+        GC.Collect();
+        Scrape = await ScrapeAsync(ServerHost.MetricsAddress(_app) ?? throw new InvalidOperationException("metrics are not served"));
+    }
+
+    public async Task DisposeAsync()
+    {
+        if (_app is not null)
+        {
+            await _app.StopAsync();
+            await _app.DisposeAsync();
+        }
+
+        try
+        {
+            Directory.Delete(_repository, recursive: true);
+        }
+        catch (IOException)
+        {
+            // A leftover temp folder is harmless.
+        }
+    }
+
+    private static ModelInferRequest Request(string input)
+    {
+        var request = new ModelInferRequest { ModelName = Model };
+        request.Inputs.Add(new ModelInferRequest.Types.InferInputTensor { Name = input, Datatype = "FP32", Shape = { 1, 4 } });
+        request.RawInputContents.Add(ByteString.CopyFrom(new byte[16]));
+        return request;
+    }
+
+    private static async Task WaitReadyAsync(GRPCInferenceService.GRPCInferenceServiceClient client)
+    {
+        var deadline = DateTime.UtcNow + Bound;
+        while (!(await client.ModelReadyAsync(new ModelReadyRequest { Name = Model })).Ready)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"model '{Model}' was not ready within {Bound.TotalSeconds} s");
+            }
+
+            await Task.Delay(50);
+        }
+    }
+
+    private static async Task<Exposition> ScrapeAsync(string address)
+    {
+        // A batch's execution and queue histograms are recorded just after its requests are answered, and the
+        // exporter caches a scrape briefly: scrape until the last of them (the queue duration) is there.
+        using var http = new HttpClient();
+        var deadline = DateTime.UtcNow + Bound;
+        while (true)
+        {
+            var scrape = Exposition.Parse(await http.GetStringAsync(address + "/metrics"));
+            if (scrape.HasSample("inference_queue_duration_seconds_count"))
+            {
+                return scrape;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                return scrape;   // the tests report what is missing
+            }
+
+            await Task.Delay(200);
+        }
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ScrapeCollection : ICollectionFixture<ScrapeFixture>
+{
+    public const string Name = "scrape";
+}
