@@ -120,6 +120,7 @@ public sealed class ModelScheduler : IDisposable
         if (!_queue.TryEnqueue(pending, now))
         {
             pending.DisposeRegistration();
+            pending.QueueActivity?.SetStatus(ActivityStatusCode.Error, "queue full");
             pending.QueueActivity?.Stop();
             throw new InferenceException(InferenceErrorKind.QueueFull,
                 $"model '{_model}' version {_version}: request exceeds maximum queue size ({_policy.MaxQueueSize})");

@@ -13,7 +13,7 @@ internal static class ResponseEncoder
     /// <summary>Microseconds the request waited in the model's queue.</summary>
     public const string QueueTimeParameter = "queue_time_us";
 
-    /// <summary>Microseconds its batch took to run (input copy, inference, output split).</summary>
+    /// <summary>Microseconds its batch took to run: input copy and inference (the output split follows, per request).</summary>
     public const string ComputeTimeParameter = "compute_time_us";
 
     /// <summary>Rows of the batch it ran in: how much the dynamic batcher coalesced.</summary>

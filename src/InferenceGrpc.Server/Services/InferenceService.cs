@@ -3,6 +3,7 @@ using System.Reflection;
 using System.Threading.Channels;
 using Grpc.Core;
 using Inference;
+using InferenceGrpc.Core.Diagnostics;
 using InferenceGrpc.Core.Inference;
 using InferenceGrpc.Core.Models;
 using InferenceGrpc.Core.Tensors;
@@ -19,7 +20,7 @@ namespace InferenceGrpc.Server.Services;
 /// Core's <see cref="InferenceException"/>s, turned into status codes by the interceptor (unary) or answered in
 /// band (streams). RPCs not overridden here answer UNIMPLEMENTED.
 /// </summary>
-internal sealed class InferenceService(InferenceExecutor executor, ModelRegistry registry, ServerHealth health, IOptions<ServerOptions> options, IHostApplicationLifetime lifetime)
+internal sealed class InferenceService(InferenceExecutor executor, ModelRegistry registry, ServerHealth health, IOptions<ServerOptions> options, IHostApplicationLifetime lifetime, InferenceMetrics metrics)
     : GRPCInferenceService.GRPCInferenceServiceBase
 {
     public const string ServerName = "inferencegrpc";
@@ -181,7 +182,7 @@ internal sealed class InferenceService(InferenceExecutor executor, ModelRegistry
 
     public override async Task<ModelInferResponse> ModelInfer(ModelInferRequest request, ServerCallContext context)
     {
-        var decoded = RequestDecoder.Decode(request, context.Deadline);
+        var decoded = Decode(request, context.Deadline);
         using var result = await executor.InferAsync(decoded, context.CancellationToken).ConfigureAwait(false);
         return ResponseEncoder.Encode(result, request.Id);
     }
@@ -214,7 +215,7 @@ internal sealed class InferenceService(InferenceExecutor executor, ModelRegistry
                 StreamItem item;
                 try
                 {
-                    var decoded = RequestDecoder.Decode(request, context.Deadline);
+                    var decoded = Decode(request, context.Deadline);
                     item = new StreamItem(request, executor.InferAsync(decoded, stop.Token), null);
                 }
                 catch (InferenceException ex)
@@ -338,6 +339,21 @@ internal sealed class InferenceService(InferenceExecutor executor, ModelRegistry
 
     /// <summary>A stream request in flight: its task, or the error it was refused with at once.</summary>
     private readonly record struct StreamItem(ModelInferRequest Request, Task<InferenceResult>? Result, InferenceException? Error);
+
+    /// <summary>Decodes, counting a request the wire format already rejects like any other invalid request.</summary>
+    private InferenceRequest Decode(ModelInferRequest request, DateTime deadline)
+    {
+        try
+        {
+            return RequestDecoder.Decode(request, deadline);
+        }
+        catch (InferenceException ex)
+        {
+            var tags = registry.TryGetModel(request.ModelName, out _) ? VersionTags.ForModel(request.ModelName) : VersionTags.Unknown;
+            metrics.RecordRequest(tags, InferenceMetrics.Outcome(ex.Kind), TimeSpan.Zero);
+            throw;
+        }
+    }
 
     private static ModelMetadataResponse.Types.TensorMetadata Metadata(ModelSignature signature, Core.Tensors.TensorSpec spec)
     {
