@@ -31,7 +31,9 @@ public static class ModelConfigJson
         }
         catch (JsonException ex)
         {
-            throw new ModelConfigException($"model '{modelName}': {source} is not a valid model config: {ex.Message}");
+            // The path ("$.input[0].format") says where; the message says what (an unknown field, a wrong type).
+            var where = string.IsNullOrEmpty(ex.Path) ? "" : $" at {ex.Path}";
+            throw new ModelConfigException($"model '{modelName}': {source} is not a valid model config{where}: {ex.Message}");
         }
 
         dto ??= new ConfigDto();
