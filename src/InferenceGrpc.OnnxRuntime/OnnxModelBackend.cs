@@ -139,12 +139,20 @@ public sealed class OnnxModelBackend : IModelBackend
         }
     }
 
-    private SessionOptions CreateOptions(ModelConfig config) => new()
+    private SessionOptions CreateOptions(ModelConfig config)
     {
-        // ORT's own log lines (stderr) then name the model they are about.
-        LogId = config.Name,
-        GraphOptimizationLevel = _options.GraphOptimizationLevel,
-    };
+        var options = new SessionOptions
+        {
+            // ORT's own log lines (stderr) then name the model they are about.
+            LogId = config.Name,
+            GraphOptimizationLevel = _options.GraphOptimizationLevel,
+        };
+
+        // ORT's intra-op threads busy-wait between operators by default. In a server they share the cores with
+        // the gRPC stack and the other instances, and the spinning steals the CPU the next request needs.
+        options.AddSessionConfigEntry("session.intra_op.allow_spinning", _options.AllowSpinning ? "1" : "0");
+        return options;
+    }
 
     private static void SetThreads(SessionOptions options, SessionThreading threading)
     {

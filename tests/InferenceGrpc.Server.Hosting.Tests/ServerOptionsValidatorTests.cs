@@ -154,7 +154,6 @@ public sealed class ServerOptionsValidatorTests
     }
 
     [Theory]
-    [InlineData("poll")]
     [InlineData("banana")]
     [InlineData("EXPLICIT")]
     [InlineData("")]
@@ -257,7 +256,7 @@ public sealed class ServerOptionsValidatorTests
             GrpcAddress = "localhost",
             GrpcPort = 70000,
             MetricsPort = -5,
-            ModelControlMode = "poll",
+            ModelControlMode = "sometimes",
             LoadModel = ["a"],
             ExitTimeoutSecs = -1,
             LogVerbose = -1,

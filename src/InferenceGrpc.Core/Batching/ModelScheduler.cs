@@ -28,6 +28,7 @@ public sealed class ModelScheduler : IDisposable
     private readonly ILogger _logger;
     private readonly RequestQueue _queue;
     private readonly AsyncSignal _arrivals = new();
+    private readonly AsyncSignal _emptied = new();   // set by the loop each time it finds the queue empty
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
     private readonly Lock _stopLock = new();
@@ -61,6 +62,9 @@ public sealed class ModelScheduler : IDisposable
 
     /// <summary>Instances running a batch now.</summary>
     public int BusyInstances => _instances.Busy;
+
+    /// <summary>False once the version is stopping or retiring: it takes no new request.</summary>
+    public bool IsAccepting => _stoppedReason is null;
 
     /// <summary>Requests queued or running.</summary>
     public int InFlight => _queue.Count + Volatile.Read(ref _running);
@@ -129,8 +133,14 @@ public sealed class ModelScheduler : IDisposable
         _arrivals.Set();
         if (_stoppedReason is { } late)
         {
-            // Raced with StopAsync, whose drain may have run before this request was queued.
-            pending.TryFail(new InferenceException(InferenceErrorKind.Unavailable, $"model '{_model}' version {_version} is {late}"));
+            // Raced with a stop, whose final sweep may have run before this request was queued. Refuse it the
+            // same way as a request that came a moment later (synchronously, so a caller can go elsewhere),
+            // unless the batcher already took it.
+            var refused = new InferenceException(InferenceErrorKind.Unavailable, $"model '{_model}' version {_version} is {late}");
+            if (pending.TryFail(refused))
+            {
+                throw refused;
+            }
         }
 
         return pending.Task;
@@ -140,12 +150,21 @@ public sealed class ModelScheduler : IDisposable
     /// Stops taking requests: queued ones are answered UNAVAILABLE, running batches finish (up to
     /// <paramref name="drainTimeout"/>), then the instances are disposed.
     /// </summary>
-    public Task StopAsync(TimeSpan drainTimeout, string reason = "unloading")
+    public Task StopAsync(TimeSpan drainTimeout, string reason = "unloading") => StopAsync(drainTimeout, reason, finishQueued: false);
+
+    /// <summary>
+    /// Stops taking requests but runs every request already queued (within <paramref name="drainTimeout"/>), then
+    /// stops as <see cref="StopAsync(TimeSpan, string)"/> does: how a version that was swapped out retires without
+    /// failing the requests it had accepted.
+    /// </summary>
+    public Task DrainAsync(TimeSpan drainTimeout, string reason = "unloading") => StopAsync(drainTimeout, reason, finishQueued: true);
+
+    private Task StopAsync(TimeSpan drainTimeout, string reason, bool finishQueued)
     {
         // Once only: a second call (or Dispose after StopAsync) waits for the first instead of disposing twice.
         lock (_stopLock)
         {
-            return _stopped ??= StopOnceAsync(drainTimeout, reason);
+            return _stopped ??= StopOnceAsync(drainTimeout, reason, finishQueued);
         }
     }
 
@@ -156,9 +175,31 @@ public sealed class ModelScheduler : IDisposable
         _stopping.Dispose();
     }
 
-    private async Task StopOnceAsync(TimeSpan drainTimeout, string reason)
+    private async Task StopOnceAsync(TimeSpan drainTimeout, string reason, bool finishQueued)
     {
         _stoppedReason = reason;
+        var started = _time.GetTimestamp();
+        if (finishQueued)
+        {
+            // The batcher keeps dispatching; wait until it finds the queue empty (or the timeout passes).
+            while (_queue.PeekHead() is not null)
+            {
+                _emptied.Reset();
+                var emptied = _emptied.WaitAsync();
+                _arrivals.Set();
+                if (_queue.PeekHead() is null)
+                {
+                    break;
+                }
+
+                var left = drainTimeout - _time.GetElapsedTime(started);
+                if (left <= TimeSpan.Zero || await Task.WhenAny(emptied, Task.Delay(left, _time)).ConfigureAwait(false) != emptied)
+                {
+                    break;
+                }
+            }
+        }
+
         await _stopping.CancelAsync().ConfigureAwait(false);
         try
         {
@@ -174,7 +215,8 @@ public sealed class ModelScheduler : IDisposable
             pending.TryFail(new InferenceException(InferenceErrorKind.Unavailable, $"model '{_model}' version {_version} is {reason}"));
         }
 
-        await _instances.DrainAsync(drainTimeout, _time).ConfigureAwait(false);
+        var remaining = drainTimeout - _time.GetElapsedTime(started);
+        await _instances.DrainAsync(remaining > TimeSpan.Zero ? remaining : TimeSpan.Zero, _time).ConfigureAwait(false);
         _instances.Dispose();
     }
 
@@ -244,6 +286,7 @@ public sealed class ModelScheduler : IDisposable
             var head = _queue.PeekHead();
             if (head is null)
             {
+                _emptied.Set();
                 await arrival.WaitAsync(stop).ConfigureAwait(false);
                 continue;
             }

@@ -21,7 +21,22 @@ public sealed class InferenceExecutor(ModelRegistry registry, InferenceMetrics? 
         {
             version = registry.ResolveReady(request.ModelName, request.ModelVersion);
             var rows = RequestValidator.Validate(request, version.Signature!, request.ModelName);
-            var result = await version.Scheduler!.EnqueueAsync(request, rows, cancellationToken).ConfigureAwait(false);
+            Task<InferenceResult> queued;
+            try
+            {
+                queued = version.Scheduler!.EnqueueAsync(request, rows, cancellationToken);
+            }
+            catch (InferenceException ex) when (ex.Kind == InferenceErrorKind.Unavailable && !version.Scheduler!.IsAccepting &&
+                                                string.IsNullOrEmpty(request.ModelVersion))
+            {
+                // The default version was swapped out between resolving and queueing: the registry already
+                // names its successor, so a request that asked for "the model" goes there instead of failing.
+                version = registry.ResolveReady(request.ModelName, request.ModelVersion);
+                rows = RequestValidator.Validate(request, version.Signature!, request.ModelName);
+                queued = version.Scheduler!.EnqueueAsync(request, rows, cancellationToken);
+            }
+
+            var result = await queued.ConfigureAwait(false);
             var elapsed = _time.GetElapsedTime(started);
             version.Scheduler.Statistics.Success.Add(elapsed);
             metrics?.RecordRequest(version.Scheduler.Tags, "success", elapsed);

@@ -29,7 +29,8 @@ public sealed record ModelConfig
     /// <summary>The dynamic_batching block; null when the config has none (the server default applies).</summary>
     public Batching.DynamicBatchingConfig? DynamicBatching { get; init; }
 
-    public IReadOnlyList<InstanceGroup> InstanceGroups { get; init; } = [InstanceGroup.Default];
+    /// <summary>The instance groups; empty when the config names none (the loader then applies the server's default).</summary>
+    public IReadOnlyList<InstanceGroup> InstanceGroups { get; init; } = [];
 
     public string ModelFileName { get; init; } = DefaultModelFileName;
 

@@ -233,7 +233,7 @@ public static class ModelConfigJson
     {
         if (dtos is null || dtos.Count == 0)
         {
-            return [InstanceGroup.Default];
+            return [];
         }
 
         var groups = new List<InstanceGroup>(dtos.Count);

@@ -20,6 +20,12 @@ internal static partial class ModelLoaderLog
     [LoggerMessage(104, LogLevel.Warning, "Warm-up of model '{Model}' version {Version} failed; it serves anyway, and its first request pays the first-run cost: {Reason}", EventName = "ModelWarmUpFailed")]
     public static partial void WarmUpFailed(ILogger logger, string model, long version, string reason);
 
+    [LoggerMessage(106, LogLevel.Information, "Model '{Model}' unloaded: later requests get NOT_FOUND", EventName = "ModelUnloaded")]
+    public static partial void Unloaded(ILogger logger, string model);
+
+    [LoggerMessage(107, LogLevel.Information, "Model '{Model}' version {Version} retires: it finishes its queued requests, then releases its instances", EventName = "ModelVersionRetiring")]
+    public static partial void Retiring(ILogger logger, string model, long version);
+
     [LoggerMessage(105, LogLevel.Error, "Model '{Model}' version {Version} failed to load", EventName = "ModelLoadCrashed")]
     public static partial void LoadCrashed(ILogger logger, Exception exception, string model, long version);
 }

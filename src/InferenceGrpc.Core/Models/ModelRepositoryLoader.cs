@@ -23,6 +23,8 @@ public sealed class ModelRepositoryLoader(
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<ModelRepositoryLoader>();
     private readonly ILogger _schedulerLogger = loggerFactory.CreateLogger<ModelScheduler>();
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, object> _modelLocks = new(StringComparer.Ordinal);
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<Task, Task> _retiring = new();
 
     /// <summary>Loads every version of every source. Returns true when every one became ready.</summary>
     public bool LoadAll(IEnumerable<ModelSource> sources, CancellationToken cancellationToken)
@@ -37,35 +39,114 @@ public sealed class ModelRepositoryLoader(
         return allReady;
     }
 
-    /// <summary>Loads one model's versions, replacing whatever the registry held for it.</summary>
+    /// <summary>
+    /// Loads or reloads one model without failing a request: new versions load and warm up beside the serving
+    /// ones, then the registry switches atomically; versions no longer wanted retire after running what they
+    /// have queued. A version that fails to load is reported (UNAVAILABLE with its reason) but never replaces a
+    /// serving one: if nothing new became ready, the versions that served keep serving. Loads of one model are
+    /// serialised. Returns true when every wanted version is ready.
+    /// </summary>
     public bool Load(ModelSource source)
     {
-        if (source.ConfigError is { } error)
+        lock (_modelLocks.GetOrAdd(source.Name, static _ => new object()))
         {
-            ModelLoaderLog.ConfigInvalid(_logger, source.Name, error);
-            registry.SetModel(source.Name, source.Config, error,
-                source.Versions.Select(v => ModelVersion.Unavailable(source.Name, v.Version, source.Config, error)));
-            return false;
-        }
+            var existing = registry.TryGetModel(source.Name, out var model) ? model : null;
+            var serving = existing?.Versions.Values.Where(v => v.State == ModelState.Ready).ToList() ?? [];
+            if (source.ConfigError is { } error)
+            {
+                ModelLoaderLog.ConfigInvalid(_logger, source.Name, error);
+                var failed = source.Versions.Select(v => ModelVersion.Unavailable(source.Name, v.Version, source.Config, error));
+                Publish(source.Name, existing?.Config ?? source.Config, serving.Count > 0 ? null : error,
+                    serving.Concat(failed.Where(f => serving.All(s => s.Version != f.Version))), retire: []);
+                return false;
+            }
 
-        registry.SetModel(source.Name, source.Config, null,
-            source.Versions.Select(v => ModelVersion.Loading(source.Name, v.Version, source.Config)));
-        var allReady = true;
-        foreach (var version in source.Versions)
-        {
-            var loaded = LoadVersion(source, version);
-            registry.SetVersion(loaded);
-            allReady &= loaded.State == ModelState.Ready;
-        }
+            if (existing is null)
+            {
+                registry.SetModel(source.Name, source.Config, null,
+                    source.Versions.Select(v => ModelVersion.Loading(source.Name, v.Version, source.Config)));
+            }
 
-        return allReady;
+            var next = new List<ModelVersion>();
+            foreach (var version in source.Versions)
+            {
+                var fingerprint = source.ConfigFingerprint + "|" + version.Fingerprint;
+                var reusable = serving.FirstOrDefault(v => v.Version == version.Version && v.Fingerprint == fingerprint && fingerprint != "|");
+                next.Add(reusable ?? LoadVersion(source, version, fingerprint));
+            }
+
+            var anyReady = next.Any(v => v.State == ModelState.Ready);
+            List<ModelVersion> retire;
+            if (!anyReady && serving.Count > 0)
+            {
+                // Nothing new can serve: keep what served, and show the failed versions beside it.
+                next = [.. serving, .. next.Where(n => serving.All(s => s.Version != n.Version))];
+                retire = [];
+            }
+            else
+            {
+                retire = serving.Where(s => !next.Contains(s)).ToList();
+            }
+
+            Publish(source.Name, source.Config, null, next, retire);
+            return next.All(v => v.State == ModelState.Ready) && next.Count == source.Versions.Count;
+        }
     }
 
-    private ModelVersion LoadVersion(ModelSource source, ModelVersionSource version)
+    /// <summary>
+    /// Unloads a model: later requests get NOT_FOUND; its versions finish what they queued, then release their
+    /// instances. Returns the task of that retirement (false when the model was not loaded).
+    /// </summary>
+    public Task<bool> UnloadAsync(string name)
+    {
+        lock (_modelLocks.GetOrAdd(name, static _ => new object()))
+        {
+            var removed = registry.RemoveModel(name);
+            if (removed is null)
+            {
+                return Task.FromResult(false);
+            }
+
+            ModelLoaderLog.Unloaded(_logger, name);
+            return RetireAsync(removed.Versions.Values).ContinueWith(static _ => true, TaskScheduler.Default);
+        }
+    }
+
+    /// <summary>Versions that were swapped out or unloaded and are still finishing their queued work.</summary>
+    public Task Retiring => Task.WhenAll(_retiring.Values);
+
+    private void Publish(string name, ModelConfig config, string? reason, IEnumerable<ModelVersion> versions, List<ModelVersion> retire)
+    {
+        registry.SetModel(name, config, reason, versions);
+        _ = RetireAsync(retire);
+    }
+
+    private Task RetireAsync(IEnumerable<ModelVersion> versions)
+    {
+        var tasks = new List<Task>();
+        foreach (var version in versions)
+        {
+            if (version.Scheduler is { } scheduler)
+            {
+                ModelLoaderLog.Retiring(_logger, version.ModelName, version.Version);
+                var task = scheduler.DrainAsync(options.RetireTimeout);
+                _retiring[task] = task;
+                _ = task.ContinueWith(t => _retiring.TryRemove(t, out _), TaskScheduler.Default);
+                tasks.Add(task);
+            }
+        }
+
+        return Task.WhenAll(tasks);
+    }
+
+    private ModelVersion LoadVersion(ModelSource source, ModelVersionSource version, string fingerprint)
     {
         ModelLoaderLog.Loading(_logger, source.Name, version.Version, version.ModelPath);
         var started = Stopwatch.GetTimestamp();
         var instances = new List<IModelRunner>();
+        var config = source.Config.InstanceGroups.Count > 0
+            ? source.Config
+            : source.Config with { InstanceGroups = [new InstanceGroup(options.DefaultInstanceCount, ExecutionKind.Auto, [])] };
         try
         {
             if (!File.Exists(version.ModelPath))
@@ -74,18 +155,19 @@ public sealed class ModelRepositoryLoader(
             }
 
             // Every instance is created now, never on the request path.
-            for (var i = 0; i < source.Config.InstanceCount; i++)
+            for (var i = 0; i < config.InstanceCount; i++)
             {
-                instances.Add(backend.Load(version, source.Config, i));
+                instances.Add(backend.Load(version, config, i));
             }
 
-            var signature = SignatureResolver.Resolve(source.Config, instances[0].Graph, options.DefaultMaxBatchSize);
-            var policy = BatchingPolicy.Create(source.Config, signature, schedulerOptions);
+            var signature = SignatureResolver.Resolve(config, instances[0].Graph, options.DefaultMaxBatchSize);
+            var policy = BatchingPolicy.Create(config, signature, schedulerOptions);
             if (options.WarmUp)
             {
+                var sizes = WarmUpInputs.BatchSizes(signature, policy.PreferredBatchSizes);
                 foreach (var instance in instances)
                 {
-                    WarmUp(source.Name, version.Version, instance, signature);
+                    WarmUp(source.Name, version.Version, instance, signature, sizes);
                 }
             }
 
@@ -93,7 +175,7 @@ public sealed class ModelRepositoryLoader(
             var scheduler = new ModelScheduler(source.Name, version.Version, signature, policy, instances, time, _schedulerLogger, telemetry);
             ModelLoaderLog.Ready(_logger, source.Name, version.Version, instances[0].Device, instances.Count,
                 Stopwatch.GetElapsedTime(started).TotalMilliseconds, signature.MaxBatchSize, policy.Batching);
-            return ModelVersion.Ready(source.Name, version.Version, source.Config, signature, scheduler);
+            return ModelVersion.Ready(source.Name, version.Version, config, signature, scheduler, fingerprint);
         }
         catch (ModelConfigException ex)
         {
@@ -118,12 +200,15 @@ public sealed class ModelRepositoryLoader(
         }
     }
 
-    private void WarmUp(string model, long version, IModelRunner runner, ModelSignature signature)
+    private void WarmUp(string model, long version, IModelRunner runner, ModelSignature signature, IReadOnlyList<int> batchSizes)
     {
         try
         {
-            var result = runner.Run(WarmUpInputs.Create(signature), signature.Outputs.Select(o => o.Name).ToArray());
-            result.Owner?.Dispose();
+            foreach (var size in batchSizes)
+            {
+                var result = runner.Run(WarmUpInputs.Create(signature, size), signature.OutputNames);
+                result.Owner?.Dispose();
+            }
         }
         catch (InferenceException ex)
         {

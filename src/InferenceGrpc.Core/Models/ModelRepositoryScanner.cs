@@ -4,10 +4,27 @@ namespace InferenceGrpc.Core.Models;
 
 /// <summary>A model folder of the repository, with its parsed configuration and the versions its policy serves.</summary>
 /// <param name="ConfigError">Why the configuration could not be read; the model is then unavailable.</param>
-public sealed record ModelSource(string Name, string Directory, ModelConfig Config, IReadOnlyList<ModelVersionSource> Versions, string? ConfigError);
+public sealed record ModelSource(string Name, string Directory, ModelConfig Config, IReadOnlyList<ModelVersionSource> Versions, string? ConfigError)
+{
+    /// <summary>The configuration as read (file text or override); a reload reuses a version only if it is unchanged.</summary>
+    public string ConfigFingerprint { get; init; } = "";
+}
 
 /// <param name="ModelPath">The model file; it may be missing, which fails that version's load with a reason.</param>
-public sealed record ModelVersionSource(long Version, string ModelPath);
+public sealed record ModelVersionSource(long Version, string ModelPath)
+{
+    /// <summary>The model file's size and write time when scanned ("" if missing): unchanged means reusable.</summary>
+    public string Fingerprint { get; init; } = "";
+
+    public static string FingerprintOf(string path)
+    {
+        var file = new FileInfo(path);
+        return file.Exists ? $"{file.Length}:{file.LastWriteTimeUtc.Ticks}" : "";
+    }
+}
+
+/// <summary>Reads a Triton <c>config.pbtxt</c> (protobuf text format) into a model config; supplied by the host.</summary>
+public delegate ModelConfig PbtxtConfigReader(string modelName, string text);
 
 /// <summary>
 /// Reads a Triton-layout repository: <c>&lt;root&gt;/&lt;model&gt;/&lt;version&gt;/model.onnx</c> with an optional
@@ -15,7 +32,10 @@ public sealed record ModelVersionSource(long Version, string ModelPath);
 /// </summary>
 public static class ModelRepositoryScanner
 {
-    public static IReadOnlyList<ModelSource> Scan(string root)
+    /// <summary>Triton's config file name, read when a <see cref="PbtxtConfigReader"/> is supplied.</summary>
+    public const string PbtxtFileName = "config.pbtxt";
+
+    public static IReadOnlyList<ModelSource> Scan(string root, PbtxtConfigReader? pbtxt = null)
     {
         if (!System.IO.Directory.Exists(root))
         {
@@ -25,21 +45,47 @@ public static class ModelRepositoryScanner
         return new DirectoryInfo(root).EnumerateDirectories()
             .Where(d => !d.Name.StartsWith('.'))
             .OrderBy(d => d.Name, StringComparer.Ordinal)
-            .Select(d => ScanModel(d.FullName))
+            .Select(d => ScanModel(d.FullName, pbtxt))
             .ToList();
     }
 
-    public static ModelSource ScanModel(string directory)
+    /// <summary>
+    /// Reads one model folder. <paramref name="configOverride"/> (JSON, as RepositoryModelLoad's "config"
+    /// parameter) replaces the folder's config file.
+    /// </summary>
+    public static ModelSource ScanModel(string directory, PbtxtConfigReader? pbtxt = null, string? configOverride = null)
     {
         var name = Path.GetFileName(Path.TrimEndingDirectorySeparator(directory));
         ModelConfig config;
         string? error = null;
-        var configPath = Path.Combine(directory, ModelConfigJson.FileName);
+        var fingerprint = "";
+        var jsonPath = Path.Combine(directory, ModelConfigJson.FileName);
+        var pbtxtPath = Path.Combine(directory, PbtxtFileName);
         try
         {
-            config = File.Exists(configPath)
-                ? ModelConfigJson.Parse(name, File.ReadAllText(configPath))
-                : new ModelConfig { Name = name };
+            if (configOverride is not null)
+            {
+                fingerprint = configOverride;
+                config = ModelConfigJson.Parse(name, configOverride, "the config override");
+            }
+            else if (File.Exists(jsonPath) && pbtxt is not null && File.Exists(pbtxtPath))
+            {
+                throw new ModelConfigException($"model '{name}' has both {ModelConfigJson.FileName} and {PbtxtFileName}; keep one");
+            }
+            else if (File.Exists(jsonPath))
+            {
+                fingerprint = File.ReadAllText(jsonPath);
+                config = ModelConfigJson.Parse(name, fingerprint);
+            }
+            else if (pbtxt is not null && File.Exists(pbtxtPath))
+            {
+                fingerprint = File.ReadAllText(pbtxtPath);
+                config = pbtxt(name, fingerprint);
+            }
+            else
+            {
+                config = new ModelConfig { Name = name };
+            }
         }
         catch (ModelConfigException ex)
         {
@@ -52,14 +98,18 @@ public static class ModelRepositoryScanner
             .Select(d => long.TryParse(d.Name, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v > 0 &&
                          d.Name == v.ToString(CultureInfo.InvariantCulture) ? v : 0)
             .Where(v => v > 0);
-        var versions = config.VersionPolicy.Select(present)
-            .Select(v => new ModelVersionSource(v, Path.Combine(directory, v.ToString(CultureInfo.InvariantCulture), config.ModelFileName)))
-            .ToList();
+        var versions = new List<ModelVersionSource>();
+        foreach (var version in config.VersionPolicy.Select(present))
+        {
+            var path = Path.Combine(directory, version.ToString(CultureInfo.InvariantCulture), config.ModelFileName);
+            versions.Add(new ModelVersionSource(version, path) { Fingerprint = ModelVersionSource.FingerprintOf(path) });
+        }
+
         if (error is null && versions.Count == 0)
         {
             error = $"model '{name}' has no version folder that its version policy serves (expected {directory}/<version>/{config.ModelFileName})";
         }
 
-        return new ModelSource(name, directory, config, versions, error);
+        return new ModelSource(name, directory, config, versions, error) { ConfigFingerprint = fingerprint };
     }
 }

@@ -27,6 +27,9 @@ public sealed class ModelVersion
 
     public ModelState State { get; }
 
+    /// <summary>What it was loaded from (config and model file); a reload with the same fingerprint reuses it.</summary>
+    public string Fingerprint { get; private init; } = "";
+
     /// <summary>Why the version is not ready, for RepositoryIndex and logs.</summary>
     public string? Reason { get; }
 
@@ -39,8 +42,8 @@ public sealed class ModelVersion
     public static ModelVersion Loading(string model, long version, ModelConfig config) =>
         new(model, version, config, ModelState.Loading, null, null, null);
 
-    public static ModelVersion Ready(string model, long version, ModelConfig config, ModelSignature signature, ModelScheduler scheduler) =>
-        new(model, version, config, ModelState.Ready, null, signature, scheduler);
+    public static ModelVersion Ready(string model, long version, ModelConfig config, ModelSignature signature, ModelScheduler scheduler, string fingerprint = "") =>
+        new(model, version, config, ModelState.Ready, null, signature, scheduler) { Fingerprint = fingerprint };
 
     public static ModelVersion Unavailable(string model, long version, ModelConfig config, string reason) =>
         new(model, version, config, ModelState.Unavailable, reason, null, null);

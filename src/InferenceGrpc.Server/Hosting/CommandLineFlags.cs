@@ -29,7 +29,8 @@ public static class CommandLineFlags
         new("--allow-metrics", "Server:AllowMetrics", Kind.Boolean, "Serve Prometheus metrics on --metrics-port (default: true)."),
         new("--otlp-endpoint", "Server:OtlpEndpoint", Kind.Text, "OTLP endpoint for metrics and traces, e.g. http://otel-collector:4317 (default: none)."),
         new("--log-format", "Server:LogFormat", Kind.Text, "Console logs as text or json (default: text)."),
-        new("--model-control-mode", "Server:ModelControlMode", Kind.Text, "none: load the whole repository; explicit: only --load-model (default: none)."),
+        new("--model-control-mode", "Server:ModelControlMode", Kind.Text, "none: load the whole repository; explicit: only --load-model and the repository RPCs; poll: apply repository changes (default: none)."),
+        new("--repository-poll-secs", "Server:RepositoryPollSecs", Kind.Integer, "In poll mode, seconds between repository scans (default: 15)."),
         new("--load-model", "Server:LoadModel", Kind.List, "In explicit mode, a model to load at start; repeat it; '*' loads all."),
         new("--strict-readiness", "Server:StrictReadiness", Kind.Boolean, "Ready only when every model is ready (default: true)."),
         new("--exit-timeout-secs", "Server:ExitTimeoutSecs", Kind.Integer, "Seconds to finish in-flight work on shutdown (default: 30)."),
@@ -39,9 +40,11 @@ public static class CommandLineFlags
         new("--stream-max-inflight", "Server:StreamMaxInflight", Kind.Integer, "Most requests of one ModelStreamInfer stream in the server at once (default: 128)."),
         new("--dynamic-batching", "Scheduler:DynamicBatchingByDefault", Kind.Boolean, "Batch concurrent requests of models whose config has no dynamic_batching block (default: true)."),
         new("--max-queue-size", "Scheduler:DefaultMaxQueueSize", Kind.Integer, "Queue bound of models whose config sets no max_queue_size (default: 1024)."),
+        new("--default-instance-count", "Models:DefaultInstanceCount", Kind.Integer, "Instances of models whose config has no instance_group (default: 2)."),
         new("--default-max-batch-size", "Models:DefaultMaxBatchSize", Kind.Integer, "max_batch_size for models whose config sets none and whose graph batches (default: 4)."),
         new("--execution-provider", "OnnxRuntime:ExecutionProvider", Kind.Text, "auto (CUDA when it loads, else CPU), cuda or cpu (default: auto)."),
         new("--intra-op-threads", "OnnxRuntime:IntraOpThreads", Kind.Integer, "ONNX Runtime intra-op threads per session (default: 0 = cores / instances on the CPU, 1 on CUDA)."),
+        new("--allow-spinning", "OnnxRuntime:AllowSpinning", Kind.Boolean, "Let ONNX Runtime's intra-op threads spin while idle (default: false)."),
         new("--inter-op-threads", "OnnxRuntime:InterOpThreads", Kind.Integer, "ONNX Runtime inter-op threads per session (default: 0, ONNX Runtime decides)."),
     ];
 

@@ -20,6 +20,15 @@ internal static partial class HostLog
     [LoggerMessage(4, LogLevel.Warning, "Explicit model control: model '{Model}' named by --load-model is not in the repository", EventName = "LoadModelMissing")]
     public static partial void LoadModelMissing(ILogger logger, string model);
 
+    [LoggerMessage(7, LogLevel.Information, "Repository poll: model '{Model}' changed and is stable; reloading", EventName = "PollReload")]
+    public static partial void PollReload(ILogger logger, string model);
+
+    [LoggerMessage(8, LogLevel.Information, "Repository poll: model '{Model}' is gone from the repository; unloading", EventName = "PollUnload")]
+    public static partial void PollUnload(ILogger logger, string model);
+
+    [LoggerMessage(9, LogLevel.Error, "Repository poll failed; the models keep serving as they are", EventName = "PollFailed")]
+    public static partial void PollFailed(ILogger logger, Exception exception);
+
     [LoggerMessage(5, LogLevel.Information, "Shutting down: readiness is NOT_SERVING", EventName = "ShuttingDown")]
     public static partial void ShuttingDown(ILogger logger);
 }

@@ -29,7 +29,10 @@ public sealed class ServerOptions
     /// <summary>Console log format: text (default) or json (one JSON object a line, for containers).</summary>
     public string LogFormat { get; set; } = "text";
 
-    /// <summary>none: load the whole repository at start; explicit: load only <see cref="LoadModel"/>.</summary>
+    /// <summary>
+    /// none: load the whole repository at start; explicit: load only <see cref="LoadModel"/>, then what the
+    /// repository RPCs ask; poll: load the whole repository and apply its changes every <see cref="RepositoryPollSecs"/>.
+    /// </summary>
     public string ModelControlMode { get; set; } = "none";
 
     /// <summary>Models to load at start in explicit mode; "*" loads all.</summary>
@@ -59,5 +62,10 @@ public sealed class ServerOptions
     /// </summary>
     public int StreamMaxInflight { get; set; } = 128;
 
+    /// <summary>Seconds between repository polls in poll mode. Default 15.</summary>
+    public int RepositoryPollSecs { get; set; } = 15;
+
     public bool ExplicitModelControl => string.Equals(ModelControlMode, "explicit", StringComparison.Ordinal);
+
+    public bool PollModelControl => string.Equals(ModelControlMode, "poll", StringComparison.Ordinal);
 }

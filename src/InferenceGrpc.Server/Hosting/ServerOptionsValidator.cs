@@ -50,11 +50,14 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
             errors.Add($"--grpc-port and --metrics-port must differ (cleartext HTTP/2 and HTTP/1.1 need separate ports), both are {o.GrpcPort}");
         }
 
-        if (o.ModelControlMode is not ("none" or "explicit"))
+        if (o.ModelControlMode is not ("none" or "explicit" or "poll"))
         {
-            errors.Add(o.ModelControlMode == "poll"
-                ? "--model-control-mode poll is not available yet; use none or explicit"
-                : $"--model-control-mode must be none or explicit, got '{o.ModelControlMode}'");
+            errors.Add($"--model-control-mode must be none, explicit or poll, got '{o.ModelControlMode}'");
+        }
+
+        if (o.RepositoryPollSecs is < 1 or > 86400)
+        {
+            errors.Add($"--repository-poll-secs must be 1..86400, got {o.RepositoryPollSecs}");
         }
 
         if (o.LoadModel.Count > 0 && !o.ExplicitModelControl)
@@ -104,8 +107,19 @@ internal sealed class SchedulerOptionsValidator : IValidateOptions<SchedulerOpti
 /// <summary>Checks the model-loading settings.</summary>
 internal sealed class ModelLoaderOptionsValidator : IValidateOptions<ModelLoaderOptions>
 {
-    public ValidateOptionsResult Validate(string? name, ModelLoaderOptions o) =>
-        o.DefaultMaxBatchSize is < 0 or > 1_000_000
-            ? ValidateOptionsResult.Fail($"--default-max-batch-size must be 0..1000000, got {o.DefaultMaxBatchSize}")
-            : ValidateOptionsResult.Success;
+    public ValidateOptionsResult Validate(string? name, ModelLoaderOptions o)
+    {
+        var errors = new List<string>();
+        if (o.DefaultMaxBatchSize is < 0 or > 1_000_000)
+        {
+            errors.Add($"--default-max-batch-size must be 0..1000000, got {o.DefaultMaxBatchSize}");
+        }
+
+        if (o.DefaultInstanceCount is < 1 or > 256)
+        {
+            errors.Add($"--default-instance-count must be 1..256, got {o.DefaultInstanceCount}");
+        }
+
+        return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
 }

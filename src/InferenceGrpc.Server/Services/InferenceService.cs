@@ -20,7 +20,7 @@ namespace InferenceGrpc.Server.Services;
 /// Core's <see cref="InferenceException"/>s, turned into status codes by the interceptor (unary) or answered in
 /// band (streams). RPCs not overridden here answer UNIMPLEMENTED.
 /// </summary>
-internal sealed class InferenceService(InferenceExecutor executor, ModelRegistry registry, ServerHealth health, IOptions<ServerOptions> options, IHostApplicationLifetime lifetime, InferenceMetrics metrics)
+internal sealed class InferenceService(InferenceExecutor executor, ModelRegistry registry, ServerHealth health, IOptions<ServerOptions> options, IHostApplicationLifetime lifetime, InferenceMetrics metrics, ModelLoadingService control)
     : GRPCInferenceService.GRPCInferenceServiceBase
 {
     public const string ServerName = "inferencegrpc";
@@ -29,7 +29,7 @@ internal sealed class InferenceService(InferenceExecutor executor, ModelRegistry
         typeof(InferenceService).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
 
     // The Triton extensions this server implements, as ServerMetadata advertises them.
-    private static readonly string[] Extensions = ["model_configuration", "statistics"];
+    private static readonly string[] Extensions = ["model_configuration", "model_repository", "statistics"];
 
     public override Task<ServerLiveResponse> ServerLive(ServerLiveRequest request, ServerCallContext context) =>
         Task.FromResult(new ServerLiveResponse { Live = health.IsLive });
@@ -88,10 +88,10 @@ internal sealed class InferenceService(InferenceExecutor executor, ModelRegistry
             throw InferenceException.ModelNotFound(request.Name);
         }
 
-        ModelSignature? signature;
+        ModelVersion? chosen;
         if (string.IsNullOrEmpty(request.Version))
         {
-            signature = model.DefaultVersion?.Signature;
+            chosen = model.DefaultVersion;
         }
         else
         {
@@ -101,10 +101,11 @@ internal sealed class InferenceService(InferenceExecutor executor, ModelRegistry
                 throw InferenceException.VersionNotFound(request.Name, request.Version, model.Versions.Keys.Order());
             }
 
-            signature = version.Signature;
+            chosen = version;
         }
 
-        return Task.FromResult(new ModelConfigResponse { Config = ModelConfigMapper.ToWire(model.Config, signature) });
+        // The effective config of a loaded version (defaults applied, completed from its graph), else the file's.
+        return Task.FromResult(new ModelConfigResponse { Config = ModelConfigMapper.ToWire(chosen?.Config ?? model.Config, chosen?.Signature) });
     }
 
     public override Task<ModelStatisticsResponse> ModelStatistics(ModelStatisticsRequest request, ServerCallContext context)
@@ -143,6 +144,34 @@ internal sealed class InferenceService(InferenceExecutor executor, ModelRegistry
         }
 
         return Task.FromResult(response);
+    }
+
+    public override async Task<RepositoryModelLoadResponse> RepositoryModelLoad(RepositoryModelLoadRequest request, ServerCallContext context)
+    {
+        RequireExplicitControl();
+        string? configOverride = null;
+        foreach (var (key, value) in request.Parameters)
+        {
+            if (key == "config" && value.ParameterChoiceCase == ModelRepositoryParameter.ParameterChoiceOneofCase.StringParam)
+            {
+                configOverride = value.StringParam;
+            }
+            else
+            {
+                throw new InferenceException(InferenceErrorKind.InvalidArgument,
+                    $"RepositoryModelLoad parameter '{key}' is not supported; 'config' (a string_param holding the model config as JSON) is");
+            }
+        }
+
+        await control.LoadModelAsync(request.ModelName, configOverride, context.CancellationToken).ConfigureAwait(false);
+        return new RepositoryModelLoadResponse();
+    }
+
+    public override async Task<RepositoryModelUnloadResponse> RepositoryModelUnload(RepositoryModelUnloadRequest request, ServerCallContext context)
+    {
+        RequireExplicitControl();
+        await control.UnloadModelAsync(request.ModelName, context.CancellationToken).ConfigureAwait(false);
+        return new RepositoryModelUnloadResponse();
     }
 
     public override Task<RepositoryIndexResponse> RepositoryIndex(RepositoryIndexRequest request, ServerCallContext context)
@@ -339,6 +368,16 @@ internal sealed class InferenceService(InferenceExecutor executor, ModelRegistry
 
     /// <summary>A stream request in flight: its task, or the error it was refused with at once.</summary>
     private readonly record struct StreamItem(ModelInferRequest Request, Task<InferenceResult>? Result, InferenceException? Error);
+
+    private void RequireExplicitControl()
+    {
+        // As Triton: only explicit model control takes load and unload requests.
+        if (!options.Value.ExplicitModelControl)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable,
+                $"explicit model load / unload is not allowed in model control mode '{options.Value.ModelControlMode}'; start the server with --model-control-mode explicit"));
+        }
+    }
 
     /// <summary>Decodes, counting a request the wire format already rejects like any other invalid request.</summary>
     private InferenceRequest Decode(ModelInferRequest request, DateTime deadline)

@@ -102,7 +102,7 @@ public sealed class ModelConfigJsonTests
         Assert.Null(config.Inputs);
         Assert.Null(config.Outputs);
         Assert.Equal(VersionPolicy.Default, config.VersionPolicy);
-        Assert.Equal([InstanceGroup.Default], config.InstanceGroups);
+        Assert.Empty(config.InstanceGroups);   // the loader applies the server's default count
         Assert.Equal(ExecutionKind.Auto, config.ExecutionKind);
         Assert.Empty(config.Parameters);
         Assert.Equal(ModelConfig.DefaultModelFileName, config.ModelFileName);

@@ -17,7 +17,8 @@ public sealed class ModelRepositoryLoaderTests : IDisposable
     private readonly TempRepository _repo = new();
     private readonly FakeModelBackend _backend = new();
     private readonly ModelRegistry _registry = new();
-    private readonly ModelLoaderOptions _options = new();
+    // One instance unless a test says otherwise, so each load is one backend call.
+    private readonly ModelLoaderOptions _options = new() { DefaultInstanceCount = 1 };
 
     public void Dispose() => _repo.Dispose();
 
@@ -89,7 +90,9 @@ public sealed class ModelRepositoryLoaderTests : IDisposable
 
         var (versionSource, config) = Assert.Single(_backend.Loads);
         Assert.Equal(source.Versions[0], versionSource);
-        Assert.Same(source.Config, config);
+        // The source's config with the default instance group filled in.
+        Assert.Equal(source.Config with { InstanceGroups = config.InstanceGroups }, config);
+        Assert.Equal(1, config.InstanceCount);
     }
 
     [Fact]
@@ -256,18 +259,19 @@ public sealed class ModelRepositoryLoaderTests : IDisposable
 
         Loader().Load(Source("m", 1, 2, 3));
 
+        // Each version warms once per batch size worth warming: 1 and the auto-completed max (4).
         Assert.Equal(3, _backend.Runners.Count);
-        Assert.All(_backend.Runners, r => Assert.Single(r.Calls));
+        Assert.All(_backend.Runners, r => Assert.Equal([1L, 4L], r.Calls.Select(c => c.Inputs[0].Shape[0])));
     }
 
     [Fact]
-    public void Load_WarmUp_RunsZeroInputsOfBatchOne()
+    public void Load_WarmUp_RunsZeroInputsOfBatchOneFirst()
     {
         _backend.WithGraph("m", Graph1);
 
         Loader().Load(Source("m", 1));
 
-        var call = Assert.Single(Assert.Single(_backend.Runners).Calls);
+        var call = Assert.Single(_backend.Runners).Calls[0];
         Assert.Equal(
             [("IMAGE", DataType.Fp32, "[1,3,1]"), ("TEXT", DataType.Bytes, "[1,2]")],
             call.Inputs.Select(i => (i.Name, i.DataType, TensorShape.Format(i.Shape))));
@@ -283,7 +287,7 @@ public sealed class ModelRepositoryLoaderTests : IDisposable
 
         Loader().Load(Source("m", 1));
 
-        Assert.Equal(["SCORES", "LABEL"], Assert.Single(Assert.Single(_backend.Runners).Calls).OutputNames);
+        Assert.All(Assert.Single(_backend.Runners).Calls, c => Assert.Equal(["SCORES", "LABEL"], c.OutputNames));
     }
 
     [Fact]
@@ -293,7 +297,7 @@ public sealed class ModelRepositoryLoaderTests : IDisposable
 
         Loader().Load(Source("m", 1));
 
-        Assert.Equal(1, Assert.Single(Assert.Single(_backend.Runners).Owners).DisposeCount);
+        Assert.All(Assert.Single(_backend.Runners).Owners, o => Assert.Equal(1, o.DisposeCount));
     }
 
     [Fact]
@@ -332,5 +336,28 @@ public sealed class ModelRepositoryLoaderTests : IDisposable
         Assert.False(ready);
         Assert.Equal(ModelState.Unavailable, Version("m", 1).State);
         Assert.Equal(1, Assert.Single(_backend.Runners).DisposeCount);
+    }
+
+    [Fact]
+    public void Load_NoInstanceGroup_LoadsTheDefaultInstanceCount()
+    {
+        _backend.WithGraph("m", Graph1);
+        _options.DefaultInstanceCount = 3;
+
+        Loader().Load(Source("m", 1));
+
+        Assert.Equal(3, _backend.Runners.Count);
+        Assert.Equal(3, Version("m", 1).Config.InstanceCount);
+    }
+
+    [Fact]
+    public void Load_ExplicitInstanceGroup_WinsOverTheDefault()
+    {
+        _backend.WithGraph("m", Graph1);
+        _options.DefaultInstanceCount = 3;
+
+        Loader().Load(Source(new ModelConfig { Name = "m", InstanceGroups = [new InstanceGroup(1, ExecutionKind.Cpu, [])] }, 1));
+
+        Assert.Single(_backend.Runners);
     }
 }

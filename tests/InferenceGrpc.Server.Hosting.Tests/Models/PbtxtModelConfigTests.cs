@@ -206,7 +206,7 @@ public sealed class PbtxtModelConfigTests
         Assert.Null(config.Outputs);
         Assert.Null(config.DynamicBatching);
         Assert.Equal(VersionPolicy.Default, config.VersionPolicy);
-        Assert.Equal([InstanceGroup.Default], config.InstanceGroups);
+        Assert.Empty(config.InstanceGroups);
         Assert.Equal(ModelConfig.DefaultModelFileName, config.ModelFileName);
         Assert.Empty(config.Parameters);
     }

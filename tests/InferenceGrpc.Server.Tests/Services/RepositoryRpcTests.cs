@@ -77,7 +77,7 @@ public sealed class RepositoryRpcTests(ServerFixture fixture)
 
     public static TheoryData<string> UnimplementedRpcs() =>
     [
-        "RepositoryModelLoad", "RepositoryModelUnload", "SystemSharedMemoryStatus", "SystemSharedMemoryRegister",
+        "SystemSharedMemoryStatus", "SystemSharedMemoryRegister",
         "SystemSharedMemoryUnregister", "CudaSharedMemoryStatus", "CudaSharedMemoryRegister", "CudaSharedMemoryUnregister",
         "TraceSetting", "LogSettings",
     ];
@@ -88,8 +88,6 @@ public sealed class RepositoryRpcTests(ServerFixture fixture)
     {
         var ex = await Assert.ThrowsAsync<RpcException>(() => rpc switch
         {
-            "RepositoryModelLoad" => _client.RepositoryModelLoadAsync(new() { ModelName = ModelNames.Simple }).ResponseAsync,
-            "RepositoryModelUnload" => _client.RepositoryModelUnloadAsync(new() { ModelName = ModelNames.Simple }).ResponseAsync,
             "SystemSharedMemoryStatus" => _client.SystemSharedMemoryStatusAsync(new()).ResponseAsync,
             "SystemSharedMemoryRegister" => _client.SystemSharedMemoryRegisterAsync(new() { Name = "region" }).ResponseAsync,
             "SystemSharedMemoryUnregister" => _client.SystemSharedMemoryUnregisterAsync(new() { Name = "region" }).ResponseAsync,
@@ -102,5 +100,16 @@ public sealed class RepositoryRpcTests(ServerFixture fixture)
         });
 
         Assert.Equal(StatusCode.Unimplemented, ex.StatusCode);
+    }
+
+    [Fact]
+    public async Task RepositoryModelLoadAndUnload_ModelControlNone_ThrowUnavailableAsTriton()
+    {
+        var load = await Assert.ThrowsAsync<RpcException>(() => _client.RepositoryModelLoadAsync(new() { ModelName = ModelNames.Simple }).ResponseAsync);
+        var unload = await Assert.ThrowsAsync<RpcException>(() => _client.RepositoryModelUnloadAsync(new() { ModelName = ModelNames.Simple }).ResponseAsync);
+
+        Assert.Equal(StatusCode.Unavailable, load.StatusCode);
+        Assert.Equal(StatusCode.Unavailable, unload.StatusCode);
+        Assert.Contains("--model-control-mode explicit", load.Status.Detail);
     }
 }
