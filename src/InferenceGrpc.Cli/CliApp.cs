@@ -14,6 +14,8 @@ internal static class CliApp
         {
             InferCommand.Create(factory),
             ModelsCommand.Create(factory),
+            RepositoryCommands.Load(factory),
+            RepositoryCommands.Unload(factory),
         };
     }
 }
