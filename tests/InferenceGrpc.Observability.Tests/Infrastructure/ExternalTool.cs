@@ -15,7 +15,10 @@ internal static class ExternalTool
     /// <summary>The tool's full path on PATH; fails the test with <paramref name="installHint"/> when absent.</summary>
     public static string Require(string name, string installHint)
     {
-        foreach (var dir in (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
+        // PATH first, then where .ci/fetch-promtool unpacks tools (the test project's build runs it).
+        var dirs = (Environment.GetEnvironmentVariable("PATH") ?? "").Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries)
+            .Append(Path.Combine(SourceTree.Root, "artifacts", "tools", "usr", "bin"));
+        foreach (var dir in dirs)
         {
             var candidate = Path.Combine(dir, name);
             if (File.Exists(candidate))
