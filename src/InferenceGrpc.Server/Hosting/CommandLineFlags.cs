@@ -13,6 +13,7 @@ public static class CommandLineFlags
     {
         Text,
         Integer,
+        Long,
         Boolean,
         List,
     }
@@ -38,6 +39,9 @@ public static class CommandLineFlags
         new("--max-receive-message-bytes", "Server:MaxReceiveMessageBytes", Kind.Integer, "Largest request message in bytes (default: 67108864)."),
         new("--max-send-message-bytes", "Server:MaxSendMessageBytes", Kind.Integer, "Largest response message in bytes (default: 67108864)."),
         new("--stream-max-inflight", "Server:StreamMaxInflight", Kind.Integer, "Most requests of one ModelStreamInfer stream in the server at once (default: 128)."),
+        new("--max-tensor-elements", "Server:MaxTensorElements", Kind.Long, "Most elements of one input tensor of a request (default: 67108864)."),
+        new("--max-request-bytes", "Server:MaxRequestBytes", Kind.Long, "Most tensor data of one request in bytes, raw or typed (default: 67108864)."),
+        new("--max-inputs-per-request", "Server:MaxInputsPerRequest", Kind.Integer, "Most inputs of one request (default: 64)."),
         new("--dynamic-batching", "Scheduler:DynamicBatchingByDefault", Kind.Boolean, "Batch concurrent requests of models whose config has no dynamic_batching block (default: true)."),
         new("--max-queue-size", "Scheduler:DefaultMaxQueueSize", Kind.Integer, "Queue bound of models whose config sets no max_queue_size (default: 1024)."),
         new("--default-instance-count", "Models:DefaultInstanceCount", Kind.Integer, "Instances of models whose config has no instance_group (default: 2)."),
@@ -103,6 +107,9 @@ public static class CommandLineFlags
             switch (flag.Kind)
             {
                 case Kind.Integer when !int.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _):
+                    errors.Add($"flag '{name}' needs a whole number, got '{value}'");
+                    break;
+                case Kind.Long when !long.TryParse(value, NumberStyles.AllowLeadingSign, CultureInfo.InvariantCulture, out _):
                     errors.Add($"flag '{name}' needs a whole number, got '{value}'");
                     break;
                 case Kind.Boolean when ParseBool(value) is not { } parsed:

@@ -62,6 +62,21 @@ public sealed class ServerOptions
     /// </summary>
     public int StreamMaxInflight { get; set; } = 128;
 
+    /// <summary>
+    /// The most elements one input tensor of a request may have (its shape's product, or its typed contents).
+    /// Default 64M (67108864).
+    /// </summary>
+    public long MaxTensorElements { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>
+    /// The most tensor data one request may carry in bytes: its raw_input_contents, or its typed contents as raw.
+    /// Default 64 MiB.
+    /// </summary>
+    public long MaxRequestBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>The most inputs one request may name. Default 64.</summary>
+    public int MaxInputsPerRequest { get; set; } = 64;
+
     /// <summary>Seconds between repository polls in poll mode. Default 15.</summary>
     public int RepositoryPollSecs { get; set; } = 15;
 

@@ -91,6 +91,21 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
             errors.Add($"--stream-max-inflight must be 1..65536, got {o.StreamMaxInflight}");
         }
 
+        if (o.MaxTensorElements < 1)
+        {
+            errors.Add($"--max-tensor-elements must be 1 or more, got {o.MaxTensorElements}");
+        }
+
+        if (o.MaxRequestBytes < 1)
+        {
+            errors.Add($"--max-request-bytes must be 1 or more, got {o.MaxRequestBytes}");
+        }
+
+        if (o.MaxInputsPerRequest is < 1 or > 65536)
+        {
+            errors.Add($"--max-inputs-per-request must be 1..65536, got {o.MaxInputsPerRequest}");
+        }
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

@@ -18,12 +18,25 @@ internal static class RequestDecoder
     /// <summary>The request parameter that bounds queue time, in microseconds (0 = the model's default).</summary>
     public const string TimeoutParameter = "timeout";
 
-    public static InferenceRequest Decode(ModelInferRequest request, DateTime deadline = default)
+    /// <summary>The longest queue timeout a request may ask for; longer ones are cut to it (the deadline still bounds it).</summary>
+    public static readonly TimeSpan MaxQueueTimeout = TimeSpan.FromDays(365_000);
+
+    public static InferenceRequest Decode(ModelInferRequest request, DateTime deadline = default) =>
+        Decode(request, RequestLimits.Default, deadline);
+
+    /// <summary>Decodes <paramref name="request"/>, refusing one over <paramref name="limits"/> before any large allocation.</summary>
+    public static InferenceRequest Decode(ModelInferRequest request, RequestLimits limits, DateTime deadline = default)
     {
         var model = request.ModelName;
         if (string.IsNullOrEmpty(model))
         {
             InferenceException.ThrowInvalid("model_name is required");
+        }
+
+        if (request.Inputs.Count > limits.MaxInputsPerRequest)
+        {
+            InferenceException.ThrowInvalid(
+                $"model '{model}': the request has {request.Inputs.Count} inputs, over the limit of {limits.MaxInputsPerRequest} inputs per request (--max-inputs-per-request)");
         }
 
         var raw = request.RawInputContents;
@@ -35,6 +48,7 @@ internal static class RequestDecoder
         }
 
         var inputs = new InputTensor[request.Inputs.Count];
+        var requestBytes = 0L;
         for (var i = 0; i < inputs.Length; i++)
         {
             var input = request.Inputs[i];
@@ -52,6 +66,7 @@ internal static class RequestDecoder
 
             var shape = new long[input.Shape.Count];
             input.Shape.CopyTo(shape, 0);
+            CheckShapeElements(model, name, shape, limits);
             ReadOnlyMemory<byte> data;
             if (raw.Count > 0)
             {
@@ -62,9 +77,14 @@ internal static class RequestDecoder
                 }
 
                 data = raw[i].Memory;
+                requestBytes = AddRequestBytes(model, name, requestBytes, data.Length, limits);
             }
             else if (TypedContents.HasAny(input.Contents))
             {
+                // Checked before converting: a few bytes of varints can stand for many bytes of raw data.
+                var (elements, bytes) = TypedContents.Measure(type, input.Contents);
+                CheckElements(model, name, elements, "contents hold", limits);
+                requestBytes = AddRequestBytes(model, name, requestBytes, bytes, limits);
                 data = TypedContents.ToRaw(model, name, type, input.Contents);
             }
             else
@@ -89,10 +109,51 @@ internal static class RequestDecoder
         };
     }
 
+    private static void CheckShapeElements(string model, string name, long[] shape, RequestLimits limits)
+    {
+        // A negative dimension is the validator's to report, a zero one holds nothing; an overflowing product is
+        // over any limit.
+        if (Array.Exists(shape, static dim => dim <= 0))
+        {
+            return;
+        }
+
+        if (!TensorShape.TryGetVolume(shape, out var elements))
+        {
+            InferenceException.ThrowInputInvalid(model, name,
+                $"shape {TensorShape.Format(shape)} has more than {long.MaxValue} elements, over the limit of {limits.MaxTensorElements} elements per tensor (--max-tensor-elements)");
+        }
+
+        CheckElements(model, name, elements, $"shape {TensorShape.Format(shape)} has", limits);
+    }
+
+    private static void CheckElements(string model, string name, long elements, string what, RequestLimits limits)
+    {
+        if (elements > limits.MaxTensorElements)
+        {
+            InferenceException.ThrowInputInvalid(model, name,
+                $"{what} {elements} elements, over the limit of {limits.MaxTensorElements} elements per tensor (--max-tensor-elements)");
+        }
+    }
+
+    private static long AddRequestBytes(string model, string name, long total, long bytes, RequestLimits limits)
+    {
+        total += bytes;
+        if (total > limits.MaxRequestBytes)
+        {
+            InferenceException.ThrowInputInvalid(model, name,
+                $"the request's tensor data reaches {total} bytes with this input ({bytes} bytes), over the limit of {limits.MaxRequestBytes} bytes per request (--max-request-bytes)");
+        }
+
+        return total;
+    }
+
     private static TimeSpan? Timeout(ModelInferRequest request)
     {
         var micros = UnsignedParameter(request, TimeoutParameter);
-        return micros == 0 ? null : TimeSpan.FromMicroseconds(Math.Min(micros, (ulong)TimeSpan.MaxValue.TotalMicroseconds / 2));
+        // Capped at 1000 years: the scheduler adds it to the current time, and a larger value (up to ulong.MaxValue
+        // µs) would run past DateTimeOffset.MaxValue there and fail the request as INTERNAL.
+        return micros == 0 ? null : TimeSpan.FromMicroseconds(Math.Min(micros, (ulong)MaxQueueTimeout.TotalMicroseconds));
     }
 
     private static ulong UnsignedParameter(ModelInferRequest request, string name)
@@ -139,4 +200,11 @@ internal static class RequestDecoder
 
         return names;
     }
+}
+
+/// <summary>The bounds on one request's tensors (see <c>ServerOptions</c>), checked while decoding.</summary>
+internal sealed record RequestLimits(long MaxTensorElements, long MaxRequestBytes, int MaxInputsPerRequest)
+{
+    /// <summary>The server's defaults: 64M elements per tensor, 64 MiB of tensor data, 64 inputs.</summary>
+    public static RequestLimits Default { get; } = new(64L * 1024 * 1024, 64L * 1024 * 1024, 64);
 }

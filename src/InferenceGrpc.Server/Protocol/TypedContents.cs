@@ -20,6 +20,28 @@ internal static class TypedContents
         (c.BoolContents.Count | c.IntContents.Count | c.Int64Contents.Count | c.UintContents.Count |
          c.Uint64Contents.Count | c.Fp32Contents.Count | c.Fp64Contents.Count | c.BytesContents.Count) != 0;
 
+    /// <summary>
+    /// The elements and the raw bytes that <paramref name="c"/> would convert to, without converting: every populated
+    /// field counts, so a stray field cannot slip past the limits.
+    /// </summary>
+    public static (long Elements, long Bytes) Measure(DataType type, InferTensorContents c)
+    {
+        long elements = (long)c.BoolContents.Count + c.IntContents.Count + c.Int64Contents.Count + c.UintContents.Count +
+                        c.Uint64Contents.Count + c.Fp32Contents.Count + c.Fp64Contents.Count + c.BytesContents.Count;
+        if (type != DataType.Bytes)
+        {
+            return (elements, elements * type.ElementSize());
+        }
+
+        var bytes = 0L;
+        foreach (var b in c.BytesContents)
+        {
+            bytes += 4L + b.Length;
+        }
+
+        return (elements, bytes);
+    }
+
     public static byte[] ToRaw(string model, string input, DataType type, InferTensorContents c)
     {
         var field = FieldFor(type);

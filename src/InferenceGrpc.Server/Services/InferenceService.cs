@@ -20,13 +20,15 @@ namespace InferenceGrpc.Server.Services;
 /// Core's <see cref="InferenceException"/>s, turned into status codes by the interceptor (unary) or answered in
 /// band (streams). RPCs not overridden here answer UNIMPLEMENTED.
 /// </summary>
-internal sealed class InferenceService(InferenceExecutor executor, ModelRegistry registry, ServerHealth health, IOptions<ServerOptions> options, IHostApplicationLifetime lifetime, InferenceMetrics metrics, ModelLoadingService control)
+internal sealed class InferenceService(InferenceExecutor executor, ModelRegistry registry, ServerHealth health, IOptions<ServerOptions> options, IHostApplicationLifetime lifetime, InferenceMetrics metrics, ModelLoadingService control, ILogger<InferenceService> logger)
     : GRPCInferenceService.GRPCInferenceServiceBase
 {
     public const string ServerName = "inferencegrpc";
 
     private static readonly string ServerVersion =
         typeof(InferenceService).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0] ?? "0.0.0";
+
+    private readonly RequestLimits _limits = new(options.Value.MaxTensorElements, options.Value.MaxRequestBytes, options.Value.MaxInputsPerRequest);
 
     // The Triton extensions this server implements, as ServerMetadata advertises them.
     private static readonly string[] Extensions = ["model_configuration", "model_repository", "statistics"];
@@ -294,7 +296,7 @@ internal sealed class InferenceService(InferenceExecutor executor, ModelRegistry
         }
     }
 
-    private static async Task WriteResponsesAsync(
+    private async Task WriteResponsesAsync(
         ChannelReader<StreamItem> items, IServerStreamWriter<ModelStreamInferResponse> responses, CancellationTokenSource stop)
     {
         try
@@ -326,7 +328,7 @@ internal sealed class InferenceService(InferenceExecutor executor, ModelRegistry
         }
     }
 
-    private static async Task<ModelStreamInferResponse> RespondAsync(StreamItem item)
+    private async Task<ModelStreamInferResponse> RespondAsync(StreamItem item)
     {
         var failure = item.Error;
         if (item.Result is { } pending)
@@ -339,6 +341,12 @@ internal sealed class InferenceService(InferenceExecutor executor, ModelRegistry
             catch (InferenceException ex) when (ex.Kind != InferenceErrorKind.Cancelled)
             {
                 failure = ex;
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // A bug must cost one answer, not the caller's whole stream: answered in band, without internals.
+                StreamLog.UnexpectedError(logger, item.Request.Id, ex);
+                failure = new InferenceException(InferenceErrorKind.Internal, "internal server error");
             }
         }
 
@@ -384,7 +392,7 @@ internal sealed class InferenceService(InferenceExecutor executor, ModelRegistry
     {
         try
         {
-            return RequestDecoder.Decode(request, deadline);
+            return RequestDecoder.Decode(request, _limits, deadline);
         }
         catch (InferenceException ex)
         {
@@ -400,4 +408,11 @@ internal sealed class InferenceService(InferenceExecutor executor, ModelRegistry
         metadata.Shape.Add(signature.FullShape(spec));
         return metadata;
     }
+}
+
+// Event ids 310-319: streams.
+internal static partial class StreamLog
+{
+    [LoggerMessage(310, LogLevel.Error, "A ModelStreamInfer request '{RequestId}' failed inside the server; answered in band", EventName = "StreamRequestCrashed")]
+    public static partial void UnexpectedError(ILogger logger, string requestId, Exception exception);
 }
