@@ -17,7 +17,8 @@ public sealed class TracingTests(TracingTests.Fixture fixture) : IClassFixture<T
 {
     public sealed class Fixture : ServerFixtureBase
     {
-        public List<Activity> Spans { get; } = [];
+        // The exporter adds from its own thread while the test reads: every access goes through one lock.
+        public LockedCollection<Activity> Spans { get; } = new();
 
         private protected override void Populate(TestRepository repository) =>
             repository.AddModel(ModelNames.Simple, TestModelFactory.AddSub(TensorElementKind.Float, [null, 16]));
@@ -63,12 +64,77 @@ public sealed class TracingTests(TracingTests.Fixture fixture) : IClassFixture<T
         }
     }
 
-    private List<Activity> Snapshot()
+    private List<Activity> Snapshot() => fixture.Spans.Snapshot();
+
+}
+
+/// <summary>A collection safe to add to from one thread while another takes snapshots.</summary>
+public sealed class LockedCollection<T> : ICollection<T>
+{
+    private readonly List<T> _items = [];
+
+    public int Count
     {
-        lock (fixture.Spans)
+        get
         {
-            return [.. fixture.Spans];
+            lock (_items)
+            {
+                return _items.Count;
+            }
         }
     }
 
+    public bool IsReadOnly => false;
+
+    public void Add(T item)
+    {
+        lock (_items)
+        {
+            _items.Add(item);
+        }
+    }
+
+    public List<T> Snapshot()
+    {
+        lock (_items)
+        {
+            return [.. _items];
+        }
+    }
+
+    public void Clear()
+    {
+        lock (_items)
+        {
+            _items.Clear();
+        }
+    }
+
+    public bool Contains(T item)
+    {
+        lock (_items)
+        {
+            return _items.Contains(item);
+        }
+    }
+
+    public void CopyTo(T[] array, int arrayIndex)
+    {
+        lock (_items)
+        {
+            _items.CopyTo(array, arrayIndex);
+        }
+    }
+
+    public bool Remove(T item)
+    {
+        lock (_items)
+        {
+            return _items.Remove(item);
+        }
+    }
+
+    public IEnumerator<T> GetEnumerator() => Snapshot().GetEnumerator();
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
 }
