@@ -31,7 +31,10 @@ public sealed class DrainTests(ITestOutputHelper output)
     public async Task Sigterm_UnderUnaryAndStreamLoad_EveryRequestCompletesOrIsRefusedUnavailable_AndExitsZero()
     {
         await using var server = await ServerProcess.StartAsync(
-            ServerProcess.StandardArgs("--exit-timeout-secs", ExitTimeoutSecs.ToString(CultureInfo.InvariantCulture)));
+            ServerProcess.StandardArgs("--exit-timeout-secs", ExitTimeoutSecs.ToString(CultureInfo.InvariantCulture),
+                // Keep the listener open for 2 s after SIGTERM: every new call gets the server's UNAVAILABLE
+                // rather than racing the connection's close (which the client reports as INTERNAL).
+                "--drain-delay-secs", "2"));
         await server.WaitUntilReadyAsync();
 
         var image = RandomImages.Create(7, 1);

@@ -15,6 +15,7 @@ public sealed class ServerHealth
 
     private readonly HealthServiceImpl _health;
     private volatile bool _ready;
+    private volatile bool _draining;
 
     public ServerHealth(HealthServiceImpl health)
     {
@@ -28,6 +29,15 @@ public sealed class ServerHealth
     public bool IsLive => true;
 
     public bool IsReady => _ready;
+
+    /// <summary>True from SIGTERM on: new inference calls are refused UNAVAILABLE.</summary>
+    public bool IsDraining => _draining;
+
+    public void MarkDraining()
+    {
+        _draining = true;
+        SetReady(false);
+    }
 
     public void SetReady(bool ready)
     {

@@ -47,11 +47,27 @@ internal sealed class ModelLoadingService(
         }
     }
 
-    public override Task StopAsync(CancellationToken cancellationToken)
+    public override async Task StopAsync(CancellationToken cancellationToken)
     {
+        // Runs before Kestrel stops (hosted services stop in reverse order): readiness NOT_SERVING and new calls
+        // UNAVAILABLE first, then, for the configured delay, keep the listeners open so every caller hears a
+        // status it can retry on instead of a closed connection.
         HostLog.ShuttingDown(logger);
-        health.SetReady(false);
-        return base.StopAsync(cancellationToken);
+        health.MarkDraining();
+        var delay = options.Value.DrainDelaySecs;
+        if (delay > 0)
+        {
+            try
+            {
+                await Task.Delay(TimeSpan.FromSeconds(delay), time, cancellationToken).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException)
+            {
+                // The shutdown timeout ran out first.
+            }
+        }
+
+        await base.StopAsync(cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>

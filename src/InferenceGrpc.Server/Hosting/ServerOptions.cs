@@ -44,6 +44,13 @@ public sealed class ServerOptions
     /// <summary>Seconds to finish in-flight work on shutdown. Default 30.</summary>
     public int ExitTimeoutSecs { get; set; } = 30;
 
+    /// <summary>
+    /// Seconds between SIGTERM and closing the listeners: readiness is NOT_SERVING and new inference calls are
+    /// answered UNAVAILABLE (retry elsewhere) while in-flight ones finish and load balancers catch up. Default 0
+    /// (Kubernetes' preStop sleep usually plays this part).
+    /// </summary>
+    public int DrainDelaySecs { get; set; }
+
     /// <summary>0: information logs; 1 or more: debug logs.</summary>
     public int LogVerbose { get; set; }
 

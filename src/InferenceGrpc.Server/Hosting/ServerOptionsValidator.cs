@@ -70,6 +70,11 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
             errors.Add($"--exit-timeout-secs must be 0 or more, got {o.ExitTimeoutSecs}");
         }
 
+        if (o.DrainDelaySecs < 0 || o.DrainDelaySecs > 3600)
+        {
+            errors.Add($"--drain-delay-secs must be 0..3600, got {o.DrainDelaySecs}");
+        }
+
         if (o.LogVerbose < 0)
         {
             errors.Add($"--log-verbose must be 0 or more, got {o.LogVerbose}");

@@ -213,6 +213,7 @@ internal sealed class InferenceService(InferenceExecutor executor, ModelRegistry
 
     public override async Task<ModelInferResponse> ModelInfer(ModelInferRequest request, ServerCallContext context)
     {
+        RefuseWhileDraining();
         var decoded = Decode(request, context.Deadline);
         using var result = await executor.InferAsync(decoded, context.CancellationToken).ConfigureAwait(false);
         return ResponseEncoder.Encode(result, request.Id);
@@ -223,6 +224,8 @@ internal sealed class InferenceService(InferenceExecutor executor, ModelRegistry
         IServerStreamWriter<ModelStreamInferResponse> responseStream,
         ServerCallContext context)
     {
+        RefuseWhileDraining();
+
         // Each message is scheduled like a unary request as soon as it arrives, so one stream can fill batches;
         // a single writer answers them in request order. At most StreamMaxInflight requests of a stream are in
         // the server at once: past that, reading pauses and HTTP/2 flow control slows the client.
@@ -376,6 +379,14 @@ internal sealed class InferenceService(InferenceExecutor executor, ModelRegistry
 
     /// <summary>A stream request in flight: its task, or the error it was refused with at once.</summary>
     private readonly record struct StreamItem(ModelInferRequest Request, Task<InferenceResult>? Result, InferenceException? Error);
+
+    private void RefuseWhileDraining()
+    {
+        if (health.IsDraining)
+        {
+            throw new RpcException(new Status(StatusCode.Unavailable, "the server is shutting down; retry on another instance"));
+        }
+    }
 
     private void RequireExplicitControl()
     {
