@@ -93,23 +93,22 @@ internal sealed class RequestQueue
         }
     }
 
-    /// <summary>The enqueue timestamp of the oldest live request of the highest level, or null when none.</summary>
+    /// <summary>
+    /// The oldest live request of the highest level, or null when none. Requests completed while queued
+    /// (cancelled, expired) are swept out on the way, so the depth never counts callers that have gone.
+    /// </summary>
     public PendingInference? PeekHead()
     {
         lock (_lock)
         {
+            PendingInference? head = null;
             foreach (var level in _levels)
             {
-                foreach (var pending in level)
-                {
-                    if (!pending.IsCompleted)
-                    {
-                        return pending;
-                    }
-                }
+                _count -= level.RemoveAll(static p => p.IsCompleted);
+                head ??= level.Count > 0 ? level[0] : null;
             }
 
-            return null;
+            return head;
         }
     }
 

@@ -135,8 +135,9 @@ public static class ServerHost
         }
 
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = TimeSpan.FromSeconds(Math.Max(0, serverOptions.ExitTimeoutSecs)));
-        var endpoints = new ServerEndpoints();
+        var endpoints = new ServerEndpoints { GrpcUsesTls = !string.IsNullOrEmpty(serverOptions.TlsCertificatePath) };
         services.AddSingleton(endpoints);
+        services.AddSingleton<StreamTracker>();
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             var address = IPAddress.TryParse(serverOptions.GrpcAddress, out var parsed) ? parsed : IPAddress.Any;
@@ -148,6 +149,7 @@ public static class ServerHost
                 kestrel.Listen(address, serverOptions.GrpcPort, listen =>
                 {
                     listen.Protocols = HttpProtocols.Http2;
+                    Security.GrpcTls.Configure(listen, serverOptions);
                     endpoints.Grpc = listen;
                 });
             }
@@ -173,8 +175,10 @@ public static class ServerHost
             o.MaxReceiveMessageSize = serverOptions.MaxReceiveMessageBytes;
             o.MaxSendMessageSize = serverOptions.MaxSendMessageBytes;
             o.EnableDetailedErrors = false;
+            o.Interceptors.Add<Security.ApiKeyInterceptor>();
             o.Interceptors.Add<ErrorMappingInterceptor>();
         });
+        services.AddSingleton<Security.ApiKeyInterceptor>();
         services.AddGrpcReflection();
         services.AddSingleton<HealthServiceImpl>();
         services.AddSingleton<ServerHealth>();

@@ -87,6 +87,35 @@ public sealed class ServerOptions
     /// <summary>Seconds between repository polls in poll mode. Default 15.</summary>
     public int RepositoryPollSecs { get; set; } = 15;
 
+    /// <summary>
+    /// PEM certificate (with its chain, if any) for TLS on the gRPC port; empty (default): cleartext HTTP/2. Read
+    /// again when the file changes.
+    /// </summary>
+    public string? TlsCertificatePath { get; set; }
+
+    /// <summary>PEM private key of <see cref="TlsCertificatePath"/>.</summary>
+    public string? TlsKeyPath { get; set; }
+
+    /// <summary>Require TLS (tritonserver's --grpc-use-ssl); TLS is on whenever a certificate is set.</summary>
+    public bool UseTls { get; set; }
+
+    /// <summary>Mutual TLS: require a client certificate that chains to <see cref="TlsClientCaPath"/>.</summary>
+    public bool TlsMutual { get; set; }
+
+    /// <summary>PEM CA bundle that client certificates must chain to in mutual TLS (--grpc-root-cert).</summary>
+    public string? TlsClientCaPath { get; set; }
+
+    /// <summary>
+    /// File of static API keys (one a line, "admin:" before keys that may load and unload models); when set,
+    /// inference and repository RPCs need "authorization: Bearer &lt;key&gt;". Read again when it changes.
+    /// </summary>
+    public string? ApiKeysFile { get; set; }
+
+    /// <summary>With API keys, require them on health RPCs too (ServerLive, ServerReady, ModelReady, grpc.health.v1). Default false.</summary>
+    public bool AuthenticateHealth { get; set; }
+
+    public bool TlsEnabled => UseTls || !string.IsNullOrWhiteSpace(TlsCertificatePath);
+
     public bool ExplicitModelControl => string.Equals(ModelControlMode, "explicit", StringComparison.Ordinal);
 
     public bool PollModelControl => string.Equals(ModelControlMode, "poll", StringComparison.Ordinal);

@@ -111,6 +111,8 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
             errors.Add($"--max-inputs-per-request must be 1..65536, got {o.MaxInputsPerRequest}");
         }
 
+        Security.SecurityOptionsValidation.Validate(o, errors);
+
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
     }
 }

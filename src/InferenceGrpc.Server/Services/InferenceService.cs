@@ -20,7 +20,7 @@ namespace InferenceGrpc.Server.Services;
 /// Core's <see cref="InferenceException"/>s, turned into status codes by the interceptor (unary) or answered in
 /// band (streams). RPCs not overridden here answer UNIMPLEMENTED.
 /// </summary>
-internal sealed class InferenceService(InferenceExecutor executor, ModelRegistry registry, ServerHealth health, IOptions<ServerOptions> options, IHostApplicationLifetime lifetime, InferenceMetrics metrics, ModelLoadingService control, ILogger<InferenceService> logger)
+internal sealed class InferenceService(InferenceExecutor executor, ModelRegistry registry, ServerHealth health, IOptions<ServerOptions> options, IHostApplicationLifetime lifetime, InferenceMetrics metrics, ModelLoadingService control, ILogger<InferenceService> logger, StreamTracker streams)
     : GRPCInferenceService.GRPCInferenceServiceBase
 {
     public const string ServerName = "inferencegrpc";
@@ -225,7 +225,22 @@ internal sealed class InferenceService(InferenceExecutor executor, ModelRegistry
         ServerCallContext context)
     {
         RefuseWhileDraining();
+        streams.Started();
+        try
+        {
+            await ServeStreamAsync(requestStream, responseStream, context).ConfigureAwait(false);
+        }
+        finally
+        {
+            streams.Finished();
+        }
+    }
 
+    private async Task ServeStreamAsync(
+        IAsyncStreamReader<ModelInferRequest> requestStream,
+        IServerStreamWriter<ModelStreamInferResponse> responseStream,
+        ServerCallContext context)
+    {
         // Each message is scheduled like a unary request as soon as it arrives, so one stream can fill batches;
         // a single writer answers them in request order. At most StreamMaxInflight requests of a stream are in
         // the server at once: past that, reading pauses and HTTP/2 flow control slows the client.
