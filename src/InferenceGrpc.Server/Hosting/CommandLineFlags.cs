@@ -35,6 +35,8 @@ public static class CommandLineFlags
         new("--load-model", "Server:LoadModel", Kind.List, "In explicit mode, a model to load at start; repeat it; '*' loads all."),
         new("--strict-readiness", "Server:StrictReadiness", Kind.Boolean, "Ready only when every model is ready (default: true)."),
         new("--exit-timeout-secs", "Server:ExitTimeoutSecs", Kind.Integer, "Seconds to finish in-flight work on shutdown (default: 30)."),
+        new("--max-concurrent-streams-per-connection", "Server:MaxConcurrentStreamsPerConnection", Kind.Integer, "Concurrent calls one client connection may have open (default: 100)."),
+        new("--allow-reflection", "Server:AllowReflection", Kind.Boolean, "Serve gRPC server reflection (default: true)."),
         new("--drain-delay-secs", "Server:DrainDelaySecs", Kind.Integer, "Seconds after SIGTERM during which new inference calls get UNAVAILABLE before the listeners close (default: 0)."),
         new("--log-verbose", "Server:LogVerbose", Kind.Integer, "0: information logs; 1 or more: debug logs (default: 0)."),
         new("--max-receive-message-bytes", "Server:MaxReceiveMessageBytes", Kind.Integer, "Largest request message in bytes (default: 67108864)."),

@@ -168,6 +168,10 @@ public static class ServerHost
             // RESOURCE_EXHAUSTED). Kestrel's own 30,000,000-byte body cap, which grpc-dotnet lifts only for
             // streaming calls, would otherwise fail unary requests below that limit with UNKNOWN.
             kestrel.Limits.MaxRequestBodySize = null;
+
+            // Concurrent calls (HTTP/2 streams) per client connection: past it the client queues new calls
+            // itself (HTTP/2 SETTINGS_MAX_CONCURRENT_STREAMS) instead of the server accepting unbounded work.
+            kestrel.Limits.Http2.MaxStreamsPerConnection = serverOptions.MaxConcurrentStreamsPerConnection;
         });
 
         services.AddGrpc(o =>
@@ -200,7 +204,10 @@ public static class ServerHost
 
         app.MapGrpcService<InferenceService>();
         app.MapGrpcService<HealthServiceImpl>();
-        app.MapGrpcReflectionService();
+        if (serverOptions.AllowReflection)
+        {
+            app.MapGrpcReflectionService();
+        }
         if (serverOptions.AllowMetrics)
         {
             // Served on the metrics port only (its real port is known once bound, hence a predicate, not a host).

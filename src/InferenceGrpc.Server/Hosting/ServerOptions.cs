@@ -51,6 +51,16 @@ public sealed class ServerOptions
     /// </summary>
     public int DrainDelaySecs { get; set; }
 
+    /// <summary>
+    /// Concurrent calls (HTTP/2 streams) one client connection may have open. Default 100, Kestrel's. Past it the
+    /// client's HTTP/2 stack waits for a free stream; calls it sent before learning the limit are refused with
+    /// REFUSED_STREAM, which clients report as UNAVAILABLE (not processed, safe to retry).
+    /// </summary>
+    public int MaxConcurrentStreamsPerConnection { get; set; } = 100;
+
+    /// <summary>Serve gRPC server reflection (grpcurl discovers the services with it). Default true.</summary>
+    public bool AllowReflection { get; set; } = true;
+
     /// <summary>0: information logs; 1 or more: debug logs.</summary>
     public int LogVerbose { get; set; }
 

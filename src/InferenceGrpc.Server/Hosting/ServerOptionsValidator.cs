@@ -70,6 +70,11 @@ internal sealed class ServerOptionsValidator : IValidateOptions<ServerOptions>
             errors.Add($"--exit-timeout-secs must be 0 or more, got {o.ExitTimeoutSecs}");
         }
 
+        if (o.MaxConcurrentStreamsPerConnection is < 1 or > 100_000)
+        {
+            errors.Add($"--max-concurrent-streams-per-connection must be 1..100000, got {o.MaxConcurrentStreamsPerConnection}");
+        }
+
         if (o.DrainDelaySecs < 0 || o.DrainDelaySecs > 3600)
         {
             errors.Add($"--drain-delay-secs must be 0..3600, got {o.DrainDelaySecs}");
