@@ -53,8 +53,8 @@ public sealed class ServerOptions
 
     /// <summary>
     /// Concurrent calls (HTTP/2 streams) one client connection may have open. Default 100, Kestrel's. Past it the
-    /// client's HTTP/2 stack waits for a free stream; calls it sent before learning the limit are refused with
-    /// REFUSED_STREAM, which clients report as UNAVAILABLE (not processed, safe to retry).
+    /// client's HTTP/2 stack waits for a free stream; calls it sent before learning the limit are reset, which
+    /// grpc-dotnet reports as UNAVAILABLE or, racing, INTERNAL: keep it above any one client's concurrency.
     /// </summary>
     public int MaxConcurrentStreamsPerConnection { get; set; } = 100;
 
