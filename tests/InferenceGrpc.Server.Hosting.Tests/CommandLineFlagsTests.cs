@@ -59,6 +59,18 @@ public sealed class CommandLineFlagsTests
     [InlineData("--execution-provider", "cpu", "OnnxRuntime:ExecutionProvider")]
     [InlineData("--intra-op-threads", "2", "OnnxRuntime:IntraOpThreads")]
     [InlineData("--inter-op-threads", "1", "OnnxRuntime:InterOpThreads")]
+    [InlineData("--allow-spinning", "true", "OnnxRuntime:AllowSpinning")]
+    [InlineData("--allow-metrics", "false", "Server:AllowMetrics")]
+    [InlineData("--allow-reflection", "false", "Server:AllowReflection")]
+    [InlineData("--otlp-endpoint", "http://collector:4317", "Server:OtlpEndpoint")]
+    [InlineData("--log-format", "json", "Server:LogFormat")]
+    [InlineData("--repository-poll-secs", "5", "Server:RepositoryPollSecs")]
+    [InlineData("--drain-delay-secs", "3", "Server:DrainDelaySecs")]
+    [InlineData("--stream-max-inflight", "16", "Server:StreamMaxInflight")]
+    [InlineData("--max-concurrent-streams-per-connection", "50", "Server:MaxConcurrentStreamsPerConnection")]
+    [InlineData("--dynamic-batching", "false", "Scheduler:DynamicBatchingByDefault")]
+    [InlineData("--max-queue-size", "64", "Scheduler:DefaultMaxQueueSize")]
+    [InlineData("--default-instance-count", "1", "Models:DefaultInstanceCount")]
     public void Parse_KnownFlag_MapsToItsConfigurationKey(string flag, string value, string key)
     {
         var result = Parse(flag, value);

@@ -275,4 +275,36 @@ public sealed class ServerOptionsValidatorTests
         Assert.Equal(flags.Length, result.Failures!.Count());
         Assert.All(flags, flag => Assert.Contains(result.Failures!, f => f.StartsWith(flag, StringComparison.Ordinal)));
     }
+
+    [Theory]
+    [InlineData(nameof(ServerOptions.DrainDelaySecs), -1, "--drain-delay-secs")]
+    [InlineData(nameof(ServerOptions.DrainDelaySecs), 3601, "--drain-delay-secs")]
+    [InlineData(nameof(ServerOptions.RepositoryPollSecs), 0, "--repository-poll-secs")]
+    [InlineData(nameof(ServerOptions.StreamMaxInflight), 0, "--stream-max-inflight")]
+    [InlineData(nameof(ServerOptions.MaxConcurrentStreamsPerConnection), 0, "--max-concurrent-streams-per-connection")]
+    public void Validate_IntegerSettingOutOfRange_FailsNamingFlag(string property, int value, string flag)
+    {
+        var options = Valid();
+        typeof(ServerOptions).GetProperty(property)!.SetValue(options, value);
+
+        Assert.Contains(flag, SingleFailure(options));
+    }
+
+    [Theory]
+    [InlineData("xml", "--log-format")]
+    [InlineData("not a uri", "--otlp-endpoint")]
+    public void Validate_BadTextSetting_FailsNamingFlag(string value, string flag)
+    {
+        var options = Valid();
+        if (flag == "--log-format")
+        {
+            options.LogFormat = value;
+        }
+        else
+        {
+            options.OtlpEndpoint = value;
+        }
+
+        Assert.Contains(flag, SingleFailure(options));
+    }
 }
