@@ -44,6 +44,8 @@ public sealed class OnnxModelBackend : IModelBackend
 
     public string Platform => ModelConfig.OnnxPlatform;
 
+    public string Backend => ModelConfig.OnnxBackend;
+
     /// <summary>
     /// Loads the next instance of this version. Core calls this <see cref="ModelConfig.InstanceCount"/> times in a row,
     /// and the calls are numbered per version modulo that count; any run of N consecutive loads gets instances

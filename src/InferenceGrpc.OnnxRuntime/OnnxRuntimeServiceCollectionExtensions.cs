@@ -9,7 +9,7 @@ namespace Microsoft.Extensions.DependencyInjection;
 public static class OnnxRuntimeServiceCollectionExtensions
 {
     /// <summary>
-    /// Registers the ONNX Runtime backend as the <see cref="IModelBackend"/>. Options come from
+    /// Registers the ONNX Runtime backend as an <see cref="IModelBackend"/> ("onnxruntime"). Options come from
     /// <see cref="IOptions{OnnxRuntimeOptions}"/>; the host binds them (section <see cref="OnnxRuntimeOptions.SectionName"/>).
     /// </summary>
     public static IServiceCollection AddOnnxRuntimeBackend(this IServiceCollection services)
@@ -17,9 +17,10 @@ public static class OnnxRuntimeServiceCollectionExtensions
         ArgumentNullException.ThrowIfNull(services);
         services.AddOptions<OnnxRuntimeOptions>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OnnxRuntimeOptions>, OnnxRuntimeOptionsValidator>());
-        services.TryAddSingleton<IModelBackend>(static sp => new OnnxModelBackend(
+        // One of several backends (the host's BackendCatalog picks by the config's "backend"), hence an enumerable.
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IModelBackend, OnnxModelBackend>(static sp => new OnnxModelBackend(
             sp.GetRequiredService<IOptions<OnnxRuntimeOptions>>().Value,
-            sp.GetRequiredService<ILogger<OnnxModelBackend>>()));
+            sp.GetRequiredService<ILogger<OnnxModelBackend>>())));
         return services;
     }
 }

@@ -27,6 +27,7 @@ public sealed class InferenceMetrics
     private readonly Counter<long> _requests;
     private readonly Counter<long> _inferences;
     private readonly Counter<long> _executions;
+    private readonly Counter<long> _observerFailures;
 
     public InferenceMetrics(IMeterFactory meterFactory, ModelRegistry registry)
     {
@@ -43,6 +44,8 @@ public sealed class InferenceMetrics
         _requests = meter.CreateCounter<long>("inference.requests", "{request}", "Requests by outcome.");
         _inferences = meter.CreateCounter<long>("inference.inferences", "{row}", "Rows inferred (a batch of 8 rows counts 8).");
         _executions = meter.CreateCounter<long>("inference.executions", "{execution}", "Batch executions (a batch counts 1).");
+        _observerFailures = meter.CreateCounter<long>("inference.observer.failures", "{failure}",
+            "Throws of an inference observer (drift, capture, shadow); the request itself still succeeded.");
 
         meter.CreateObservableGauge("inference.queue.depth", () => Observe(registry, s => s.QueueDepth), "{request}",
             "Requests waiting in a model version's queue: the autoscaling signal.");
@@ -72,6 +75,10 @@ public sealed class InferenceMetrics
         _inferences.Add(rows, tags.List);
         _executions.Add(1, tags.List);
     }
+
+    /// <summary>An <see cref="IInferenceObserver"/> threw; labelled by its type, a fixed and small set.</summary>
+    public void RecordObserverFailure(string observer) =>
+        _observerFailures.Add(1, new KeyValuePair<string, object?>("observer", observer));
 
     /// <summary>The outcome label of a failure.</summary>
     public static string Outcome(InferenceErrorKind kind) => kind switch

@@ -8,6 +8,15 @@ public interface IModelBackend
     /// <summary>The platform name, as in Triton's model metadata ("onnxruntime_onnx").</summary>
     string Platform { get; }
 
+    /// <summary>The name a model config's <c>backend</c> uses to pick this backend ("onnxruntime").</summary>
+    string Backend { get; }
+
+    /// <summary>
+    /// Whether a version needs its <see cref="ModelConfig.ModelFileName"/> file; processors configured entirely by
+    /// their parameters do not.
+    /// </summary>
+    bool NeedsModelFile => true;
+
     /// <summary>Loads a version; throws <see cref="ModelConfigException"/> with a clear reason when it cannot.</summary>
     IModelRunner Load(ModelVersionSource source, ModelConfig config);
 

@@ -8,9 +8,14 @@ namespace InferenceGrpc.Core.Inference;
 /// signature, queues it on that version's scheduler, and accounts for its outcome in the metrics and the version's
 /// statistics.
 /// </summary>
-public sealed class InferenceExecutor(ModelRegistry registry, InferenceMetrics? metrics = null, TimeProvider? time = null)
+public sealed class InferenceExecutor(
+    ModelRegistry registry,
+    InferenceMetrics? metrics = null,
+    TimeProvider? time = null,
+    IEnumerable<IInferenceObserver>? observers = null)
 {
     private readonly TimeProvider _time = time ?? TimeProvider.System;
+    private readonly IInferenceObserver[] _observers = observers?.ToArray() ?? [];
 
     /// <summary>Completes with the request's outputs, or fails with an <see cref="InferenceException"/>.</summary>
     public async Task<InferenceResult> InferAsync(InferenceRequest request, CancellationToken cancellationToken)
@@ -40,6 +45,7 @@ public sealed class InferenceExecutor(ModelRegistry registry, InferenceMetrics? 
             var elapsed = _time.GetElapsedTime(started);
             version.Scheduler.Statistics.Success.Add(elapsed);
             metrics?.RecordRequest(version.Scheduler.Tags, "success", elapsed);
+            Observe(version, request, result, elapsed);
             return result;
         }
         catch (InferenceException ex)
@@ -54,6 +60,29 @@ public sealed class InferenceExecutor(ModelRegistry registry, InferenceMetrics? 
             }
 
             throw;
+        }
+    }
+
+    private void Observe(ModelVersion version, InferenceRequest request, InferenceResult result, TimeSpan elapsed)
+    {
+        if (_observers.Length == 0)
+        {
+            return;
+        }
+
+        var observation = new InferenceObservation(version, request, result, elapsed);
+        foreach (var observer in _observers)
+        {
+            try
+            {
+                observer.OnCompleted(observation);
+            }
+#pragma warning disable CA1031 // an observer's bug must never fail the caller's request, which already succeeded
+            catch (Exception)
+#pragma warning restore CA1031
+            {
+                metrics?.RecordObserverFailure(observer.GetType().Name);
+            }
         }
     }
 }

@@ -10,10 +10,17 @@ public sealed record ModelConfig
 {
     public const string OnnxPlatform = "onnxruntime_onnx";
     public const string DefaultModelFileName = "model.onnx";
+    public const string OnnxBackend = "onnxruntime";
 
     public required string Name { get; init; }
 
     public string Platform { get; init; } = OnnxPlatform;
+
+    /// <summary>
+    /// The backend that loads the version (Triton's <c>backend</c>): "onnxruntime", or one of the built-in processors.
+    /// The host's <see cref="Execution.BackendCatalog"/> says which exist.
+    /// </summary>
+    public string Backend { get; init; } = OnnxBackend;
 
     /// <summary>0: no implicit batch dimension; &gt;0: the first dimension is the batch, at most this large; null: from the graph.</summary>
     public int? MaxBatchSize { get; init; }

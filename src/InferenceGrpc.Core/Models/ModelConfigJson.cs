@@ -48,9 +48,10 @@ public static class ModelConfigJson
             errors.Add($"'platform' is '{platform}'; only '{ModelConfig.OnnxPlatform}' is served");
         }
 
-        if (dto.Backend is { } backend && backend != "onnxruntime")
+        // Which backends exist is the host's business (BackendCatalog checks it at load, naming those it has).
+        if (dto.Backend is { } backend && (backend.Length == 0 || backend.Trim() != backend))
         {
-            errors.Add($"'backend' is '{backend}'; only 'onnxruntime' is served");
+            errors.Add($"'backend' must be a backend name such as 'onnxruntime', got '{backend}'");
         }
 
         if (dto.MaxBatchSize is < 0)
@@ -97,6 +98,10 @@ public static class ModelConfigJson
             InstanceGroups = groups,
             ModelFileName = dto.DefaultModelFilename ?? ModelConfig.DefaultModelFileName,
             Parameters = parameters,
+            Backend = dto.Backend ?? ModelConfig.OnnxBackend,
+
+            // Metadata's platform: Triton's ONNX name for the onnxruntime backend, else the backend's own name.
+            Platform = dto.Backend is { } named && named != ModelConfig.OnnxBackend ? named : ModelConfig.OnnxPlatform,
         };
     }
 

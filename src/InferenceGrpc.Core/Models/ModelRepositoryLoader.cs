@@ -13,7 +13,7 @@ namespace InferenceGrpc.Core.Models;
 /// the others.
 /// </summary>
 public sealed class ModelRepositoryLoader(
-    IModelBackend backend,
+    BackendCatalog backends,
     ModelRegistry registry,
     ModelLoaderOptions options,
     SchedulerOptions schedulerOptions,
@@ -149,7 +149,8 @@ public sealed class ModelRepositoryLoader(
             : source.Config with { InstanceGroups = [new InstanceGroup(options.DefaultInstanceCount, ExecutionKind.Auto, [])] };
         try
         {
-            if (!File.Exists(version.ModelPath))
+            var backend = backends.Resolve(config);
+            if (backend.NeedsModelFile && !File.Exists(version.ModelPath))
             {
                 throw new ModelConfigException($"model file '{version.ModelPath}' does not exist");
             }

@@ -1,6 +1,7 @@
 using System.Net;
 using Grpc.HealthCheck;
 using InferenceGrpc.Core.Batching;
+using InferenceGrpc.Core.Execution;
 using InferenceGrpc.Core.Inference;
 using InferenceGrpc.Core.Models;
 using InferenceGrpc.OnnxRuntime;
@@ -194,6 +195,7 @@ public static class ServerHost
         services.AddServerTelemetry(serverOptions);
         services.AddOnnxRuntimeBackend();
         services.AddSingleton<ModelRegistry>();
+        services.AddSingleton<BackendCatalog>();
         services.AddSingleton<ModelRepositoryLoader>();
         services.AddSingleton<InferenceExecutor>();
         services.AddSingleton<ModelLoadingService>();

@@ -14,6 +14,8 @@ internal sealed class FakeModelBackend : IModelBackend
 
     public string Platform => ModelConfig.OnnxPlatform;
 
+    public string Backend => ModelConfig.OnnxBackend;
+
     public List<(ModelVersionSource Source, ModelConfig Config)> Loads { get; } = [];
 
     public List<FakeModelRunner> Runners { get; } = [];

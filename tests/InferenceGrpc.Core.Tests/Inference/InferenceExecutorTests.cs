@@ -124,4 +124,56 @@ public sealed class InferenceExecutorTests
 
         Assert.Equal(InferenceErrorKind.Internal, ex.Kind);
     }
+
+    [Fact]
+    public async Task InferAsync_Success_ShowsEachObserverTheVersionRequestAndLiveResult()
+    {
+        var seen = new List<(long Version, InferenceRequest Request, string FirstOutput)>();
+        var executor = new InferenceExecutor(_registry, observers: [new DelegateObserver(o =>
+            seen.Add((o.Version.Version, o.Request, o.Result.Outputs[0].Name)))]);
+        var request = Request("DIFF");
+
+        using var result = await executor.InferAsync(request, CancellationToken.None);
+
+        var (version, observed, output) = Assert.Single(seen);
+        Assert.Equal(3, version);
+        Assert.Same(request, observed);
+        Assert.Equal("DIFF", output);
+    }
+
+    [Fact]
+    public async Task InferAsync_ObserverThrows_RequestStillSucceedsAndLaterObserversRun()
+    {
+        var later = 0;
+        var executor = new InferenceExecutor(_registry, observers:
+        [
+            new DelegateObserver(_ => throw new InvalidOperationException("observer bug")),
+            new DelegateObserver(_ => later++),
+        ]);
+
+        using var result = await executor.InferAsync(Request(), CancellationToken.None);
+
+        Assert.Equal(3, result.Outputs.Count);
+        Assert.Equal(1, later);
+    }
+
+    [Fact]
+    public async Task InferAsync_Failure_IsNotObserved()
+    {
+        var calls = 0;
+        var executor = new InferenceExecutor(_registry, observers: [new DelegateObserver(_ => calls++)]);
+
+        await Assert.ThrowsAsync<InferenceException>(() => executor.InferAsync(new InferenceRequest
+        {
+            ModelName = Model,
+            Inputs = [Input("INPUT0", DataType.Fp32, 2, 3)],
+        }, CancellationToken.None));
+
+        Assert.Equal(0, calls);
+    }
+
+    private sealed class DelegateObserver(Action<InferenceObservation> action) : IInferenceObserver
+    {
+        public void OnCompleted(in InferenceObservation observation) => action(observation);
+    }
 }

@@ -324,11 +324,21 @@ public sealed class ModelConfigJsonTests
     }
 
     [Fact]
-    public void Parse_OtherBackend_Throws()
+    public void Parse_OtherBackend_IsKeptForTheCatalogToCheck()
     {
-        var ex = Fails("""{ "backend": "python" }""");
+        var config = ModelConfigJson.Parse(Model, """{ "backend": "python" }""");
 
-        Assert.Contains("python", ex.Message, StringComparison.Ordinal);
+        Assert.Equal("python", config.Backend);
+    }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData(" onnxruntime")]
+    public void Parse_BlankBackend_Throws(string backend)
+    {
+        var ex = Fails($$"""{ "backend": "{{backend}}" }""");
+
+        Assert.Contains("'backend'", ex.Message, StringComparison.Ordinal);
     }
 
     [Theory]

@@ -1,3 +1,4 @@
+using InferenceGrpc.Core.Execution;
 using InferenceGrpc.Core.Batching;
 using InferenceGrpc.Core.Inference;
 using InferenceGrpc.Core.Models;
@@ -22,7 +23,7 @@ public sealed class ModelRepositoryLoaderTests : IDisposable
 
     public void Dispose() => _repo.Dispose();
 
-    private ModelRepositoryLoader Loader() => new(_backend, _registry, _options, new SchedulerOptions(), TimeProvider.System, NullLoggerFactory.Instance);
+    private ModelRepositoryLoader Loader() => new(new BackendCatalog([_backend]), _registry, _options, new SchedulerOptions(), TimeProvider.System, NullLoggerFactory.Instance);
 
     /// <summary>A model with the given version folders, each holding a model file.</summary>
     private ModelSource Source(string name, params long[] versions) =>
