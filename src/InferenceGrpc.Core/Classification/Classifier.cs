@@ -15,6 +15,11 @@ public static class Classifier
     /// <summary>Refuses, before anything runs, a classification of an output whose datatype has no order of classes.</summary>
     public static void Validate(InferenceRequest request, ModelSignature signature, string model)
     {
+        if (request.Classifications.Count == 0)
+        {
+            return;   // the common case, without an enumerator
+        }
+
         foreach (var (name, _) in request.Classifications)
         {
             if (signature.TryGetOutput(name, out var spec) && !TopK.Supports(spec.DataType))
