@@ -41,6 +41,34 @@ public sealed class EnsemblePlan
     /// <summary>The step that produces an ensemble output.</summary>
     public int Producer(string output) => _producers[output];
 
+    /// <summary>
+    /// The steps a request for <paramref name="outputs"/> must run: their producers and, transitively, the producers
+    /// of what those read. A step whose outputs lead to none of them is skipped.
+    /// </summary>
+    public bool[] StepsFor(IReadOnlyList<string> outputs)
+    {
+        var needed = new bool[Steps.Count];
+        var pending = new Stack<int>();
+        foreach (var output in outputs)
+        {
+            pending.Push(Producer(output));
+        }
+
+        while (pending.TryPop(out var step))
+        {
+            if (!needed[step])
+            {
+                needed[step] = true;
+                foreach (var producer in Steps[step].WaitsFor)
+                {
+                    pending.Push(producer);
+                }
+            }
+        }
+
+        return needed;
+    }
+
     public string Name { get; }
 
     public IReadOnlyList<PlannedStep> Steps { get; }
@@ -131,7 +159,6 @@ public sealed class EnsemblePlan
         }
 
         var steps = new PlannedStep[scheduling.Steps.Count];
-        var consumers = new int[scheduling.Steps.Count];
         for (var i = 0; i < scheduling.Steps.Count; i++)
         {
             var step = scheduling.Steps[i];
@@ -173,11 +200,6 @@ public sealed class EnsemblePlan
                 }
             }
 
-            foreach (var p in waitsFor)
-            {
-                consumers[p]++;
-            }
-
             steps[i] = new PlannedStep(i, step, inputs, outputs[i], [.. waitsFor]);
         }
 
@@ -206,7 +228,7 @@ public sealed class EnsemblePlan
 
         for (var i = 0; i < steps.Length; i++)
         {
-            steps[i] = steps[i] with { Consumers = consumers[i] };
+            steps[i] = steps[i] with { ConsumedBy = [.. steps.Where(s => s.WaitsFor.Contains(i)).Select(s => s.Index)] };
         }
 
         var producers = outputSlots.ToDictionary(o => o.Key, o => producer[o.Value], StringComparer.Ordinal);
@@ -248,15 +270,18 @@ public sealed class EnsemblePlan
 /// <param name="Inputs">Step model input name → the slot it reads.</param>
 /// <param name="Outputs">Step model output name → the slot it writes.</param>
 /// <param name="WaitsFor">The steps producing its inputs (ensemble inputs need no wait).</param>
-/// <param name="Consumers">How many steps read any of its outputs.</param>
+/// <param name="ConsumedBy">The steps that read any of its outputs.</param>
 public sealed record PlannedStep(
     int Index,
     EnsembleStep Step,
     IReadOnlyList<(string StepInput, int Slot)> Inputs,
     IReadOnlyList<(string StepOutput, int Slot)> Outputs,
     IReadOnlyList<int> WaitsFor,
-    int Consumers = 0)
+    IReadOnlyList<int>? ConsumedBy = null)
 {
+    /// <summary>How many steps read any of its outputs.</summary>
+    public int Consumers => ConsumedBy?.Count ?? 0;
+
     /// <summary>The step model's outputs to ask for, in map order.</summary>
     public IReadOnlyList<string> RequestedOutputs { get; } = Outputs.Select(o => o.StepOutput).ToArray();
 }

@@ -6,7 +6,7 @@ namespace InferenceGrpc.Core.Ensembles;
 /// <summary>
 /// One request through an ensemble. Each step is a task that awaits its producers' tasks, then runs; the tasks are
 /// created in topological order, so every step starts the moment its last producer finishes and independent steps
-/// run at once. A step's result (backend memory) is shared by the tensors it produced: it is disposed once every
+/// run at once. Steps that lead to none of the requested outputs are not started. A step's result (backend memory) is shared by the tensors it produced: it is disposed once every
 /// step reading it has finished and, unless it holds an output the caller asked for, right then; otherwise the
 /// caller's result owns it. The first step to fail decides the answer, and the others are cancelled.
 /// </summary>
@@ -24,7 +24,8 @@ internal sealed class EnsembleRun : IDisposable
     private readonly InferenceResult?[] _results;
     private readonly int[] _references;
     private readonly bool[] _holdsOutput;
-    private readonly Task<InferenceResult>[] _tasks;
+    private readonly Task<InferenceResult>?[] _tasks;
+    private bool[] _runs = [];
     private InferenceException? _failure;
     private long _queueTicks;
 
@@ -38,7 +39,7 @@ internal sealed class EnsembleRun : IDisposable
         _results = new InferenceResult?[plan.Steps.Count];
         _references = new int[plan.Steps.Count];
         _holdsOutput = new bool[plan.Steps.Count];
-        _tasks = new Task<InferenceResult>[plan.Steps.Count];
+        _tasks = new Task<InferenceResult>?[plan.Steps.Count];
     }
 
     /// <summary>The failed step, as messages name it, once one has failed.</summary>
@@ -63,14 +64,20 @@ internal sealed class EnsembleRun : IDisposable
             _holdsOutput[_plan.Producer(name)] = true;
         }
 
+        // Only the steps that lead to a wanted output run; their producers are among them by construction.
+        _runs = _plan.StepsFor(wanted);
+        var started = new List<Task<InferenceResult>>(_tasks.Length);
         foreach (var index in _plan.Order)
         {
-            _tasks[index] = StepAsync(_plan.Steps[index]);
+            if (_runs[index])
+            {
+                started.Add(_tasks[index] = StepAsync(_plan.Steps[index]));
+            }
         }
 
         try
         {
-            await Task.WhenAll(_tasks).ConfigureAwait(false);
+            await Task.WhenAll(started).ConfigureAwait(false);
         }
         catch (Exception) when (_failure is not null)
         {
@@ -110,7 +117,7 @@ internal sealed class EnsembleRun : IDisposable
         {
             if (planned.WaitsFor.Count > 0)
             {
-                await Task.WhenAll(planned.WaitsFor.Select(p => _tasks[p])).ConfigureAwait(false);
+                await Task.WhenAll(planned.WaitsFor.Select(p => _tasks[p]!)).ConfigureAwait(false);
             }
 
             var inputs = new InputTensor[planned.Inputs.Count];
@@ -152,7 +159,7 @@ internal sealed class EnsembleRun : IDisposable
             // Whatever happened to this step, it no longer reads its producers.
             foreach (var p in planned.WaitsFor)
             {
-                if (_tasks[p].IsCompletedSuccessfully)
+                if (_tasks[p]!.IsCompletedSuccessfully)
                 {
                     Release(p);
                 }
@@ -175,7 +182,13 @@ internal sealed class EnsembleRun : IDisposable
 
         Interlocked.Add(ref _queueTicks, result.Timing.QueueTime.Ticks);
         _results[planned.Index] = result;
-        _references[planned.Index] = planned.Consumers + (_holdsOutput[planned.Index] ? 1 : 0);
+        var readers = 0;
+        foreach (var consumer in planned.ConsumedBy ?? [])
+        {
+            readers += _runs[consumer] ? 1 : 0;
+        }
+
+        _references[planned.Index] = readers + (_holdsOutput[planned.Index] ? 1 : 0);
         if (_references[planned.Index] == 0)
         {
             result.Dispose();   // nothing reads it: a step whose outputs nobody asked for
@@ -210,7 +223,7 @@ internal sealed class EnsembleRun : IDisposable
     {
         for (var i = 0; i < _tasks.Length; i++)
         {
-            if (_holdsOutput[i] && _tasks[i].IsCompletedSuccessfully)
+            if (_holdsOutput[i] && _tasks[i] is { IsCompletedSuccessfully: true })
             {
                 Release(i);
             }

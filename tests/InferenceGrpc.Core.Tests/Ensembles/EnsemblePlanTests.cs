@@ -63,6 +63,17 @@ public sealed class EnsemblePlanTests
     }
 
     [Fact]
+    public void StepsFor_OneBranchsOutput_NeedsOnlyThatBranch()
+    {
+        var config = ModelConfigJson.Parse("ens", Config(DiamondSteps,
+            outputs: """{ "name": "OUT", "data_type": "TYPE_FP32", "dims": [4] }, { "name": "P", "data_type": "TYPE_FP32", "dims": [4] }"""));
+        var plan = EnsemblePlan.Build("ens", EnsemblePlan.Signature(config), config.Ensemble!, StepModels.Lookup);
+
+        Assert.Equal([false, true, false], plan.StepsFor(["P"]));
+        Assert.Equal([true, true, true], plan.StepsFor(["OUT"]));
+    }
+
+    [Fact]
     public void Build_StepsListedConsumerFirst_StillOrdersProducersFirst()
     {
         const string steps = """

@@ -143,13 +143,31 @@ public sealed class EnsembleSchedulerTests
     [Fact]
     public async Task EnqueueAsync_OutputAlsoReadByAStep_LivesUntilTheCallerDisposes()
     {
-        var result = await Run("P");
+        var result = await Run("OUT", "P");
 
-        Assert.Equal(0, _models.Owners["plus1"].DisposeCount);
-        Assert.Equal(1, _models.Owners["add"].DisposeCount);      // OUT not asked for
-        Assert.Equal([2f, 3, 4, 5], Floats(result.Outputs.Single()));
+        Assert.Equal(0, _models.Owners["plus1"].DisposeCount);   // read by add, and held for P
+        Assert.Equal([2f, 3, 4, 5], Floats(result.Outputs[1]));
 
         result.Dispose();
+        Assert.Equal(1, _models.Owners["plus1"].DisposeCount);
+    }
+
+    [Fact]
+    public async Task EnqueueAsync_SomeOutputsRequested_SkipsStepsThatLeadToNoneOfThem()
+    {
+        using var result = await Run("P");
+
+        Assert.Equal(["plus1"], _models.Calls);
+        Assert.Equal([2f, 3, 4, 5], Floats(result.Outputs.Single()));
+    }
+
+    [Fact]
+    public async Task EnqueueAsync_SomeOutputsRequested_DisposesWhatOnlySkippedStepsWouldRead()
+    {
+        var result = await Run("P");
+
+        result.Dispose();
+
         Assert.Equal(1, _models.Owners["plus1"].DisposeCount);
     }
 
