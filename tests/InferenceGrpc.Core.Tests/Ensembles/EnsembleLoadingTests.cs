@@ -1,6 +1,7 @@
 using InferenceGrpc.Core.Batching;
 using InferenceGrpc.Core.Ensembles;
 using InferenceGrpc.Core.Execution;
+using InferenceGrpc.Core.Inference;
 using InferenceGrpc.Core.Models;
 using InferenceGrpc.Core.Tensors;
 using InferenceGrpc.Core.Tests.Fakes;
@@ -29,7 +30,7 @@ public sealed class EnsembleLoadingTests : IDisposable
     public EnsembleLoadingTests()
     {
         _backend.WithGraph("scale2", Graph([Tensor("X", DataType.Fp32, 4)], [Tensor("Y", DataType.Fp32, 4)]));
-        _loader = new(new BackendCatalog([_backend]), _registry, new ModelLoaderOptions { DefaultInstanceCount = 1 }, new SchedulerOptions(),
+        _loader = new(new BackendCatalog([_backend]), _registry, new ModelLoaderOptions { DefaultInstanceCount = 1, WarmUp = false }, new SchedulerOptions(),
             TimeProvider.System, NullLoggerFactory.Instance);
         _repo.AddVersion("scale2", "1");
         _repo.AddConfig("scale2", """{ "max_batch_size": 0 }""");
@@ -97,6 +98,24 @@ public sealed class EnsembleLoadingTests : IDisposable
 
         Assert.Equal(ModelState.Unavailable, Version("ens").State);
         Assert.Contains("label_filename 'classes.txt' does not exist", Version("ens").Reason);
+    }
+
+    [Fact]
+    public async Task InferAsync_StepModelReloadedToANewVersion_EnsembleUsesItWithoutReloading()
+    {
+        _loader.LoadAll([Source("scale2"), Source("ens")], CancellationToken.None);
+        var ensemble = Version("ens");
+        var executor = new InferenceExecutor(_registry);
+        var request = new InferenceRequest { ModelName = "ens", Inputs = [Input("IN", DataType.Fp32, 4)], RequestedOutputs = ["OUT"] };
+        (await executor.InferAsync(request, CancellationToken.None)).Dispose();
+
+        _repo.AddVersion("scale2", "2");
+        _loader.Load(Source("scale2"));
+        (await executor.InferAsync(request, CancellationToken.None)).Dispose();
+
+        Assert.Same(ensemble, Version("ens"));
+        Assert.Equal([1, 1], _backend.Runners.Select(r => r.Calls.Count));   // version 1's runner, then version 2's
+        Assert.True(_registry.TryGetModel("scale2", out var step) && step.Versions.Keys.Single() == 2);
     }
 
     [Fact]
