@@ -209,7 +209,7 @@ public sealed class ModelRepositoryLoader(
 
     private ModelVersion LoadVersion(ModelSource source, ModelVersionSource version, string fingerprint)
     {
-        ModelLoaderLog.Loading(_logger, source.Name, version.Version, version.ModelPath);
+        ModelLoaderLog.Loading(_logger, source.Name, version.Version, source.Config.Ensemble is null ? version.ModelPath : source.Directory);
         var started = Stopwatch.GetTimestamp();
         var instances = new List<IModelRunner>();
         var config = source.Config.InstanceGroups.Count > 0
