@@ -15,11 +15,13 @@ internal sealed class RotatingJsonlFiles : IDisposable
     private readonly string _directory;
     private readonly TimeProvider _time;
 
-    // Closed files, oldest first, with their sizes; the current file is not among them.
-    private readonly Queue<(string Path, long Bytes)> _closed = new();
+    // Closed files, oldest first, with their sizes and line counts (-1: a file of an earlier run, counted when
+    // deleted); the current file is not among them.
+    private readonly Queue<(string Path, long Bytes, long Lines)> _closed = new();
     private FileStream? _current;
     private string? _currentPath;
     private long _currentBytes;
+    private long _currentLines;
     private long _closedBytes;
     private int _sequence;
 
@@ -37,7 +39,7 @@ internal sealed class RotatingJsonlFiles : IDisposable
         foreach (var path in existing)
         {
             var bytes = new FileInfo(path).Length;
-            _closed.Enqueue((path, bytes));
+            _closed.Enqueue((path, bytes, -1));
             _closedBytes += bytes;
         }
     }
@@ -61,7 +63,7 @@ internal sealed class RotatingJsonlFiles : IDisposable
         long evicted = 0;
         while (_closedBytes + _currentBytes + line.Length > maxTotalBytes && _closed.TryDequeue(out var oldest))
         {
-            evicted += CountLines(oldest.Path);
+            evicted += oldest.Lines >= 0 ? oldest.Lines : CountLines(oldest.Path);
             File.Delete(oldest.Path);
             _closedBytes -= oldest.Bytes;
         }
@@ -69,6 +71,7 @@ internal sealed class RotatingJsonlFiles : IDisposable
         // One write per line: a line is never interleaved with another, and a crash can cut only the last one short.
         _current!.Write(line);
         _currentBytes += line.Length;
+        _currentLines++;
         return new CaptureAppend(true, evicted);
     }
 
@@ -85,7 +88,7 @@ internal sealed class RotatingJsonlFiles : IDisposable
         if (_current is not null)
         {
             _current.Dispose();
-            _closed.Enqueue((_currentPath!, _currentBytes));
+            _closed.Enqueue((_currentPath!, _currentBytes, _currentLines));
             _closedBytes += _currentBytes;
         }
 
@@ -98,6 +101,7 @@ internal sealed class RotatingJsonlFiles : IDisposable
                 _current = new FileStream(path, FileMode.CreateNew, FileAccess.Write, FileShare.Read, bufferSize: 64 * 1024);
                 _currentPath = path;
                 _currentBytes = 0;
+                _currentLines = 0;
                 return;
             }
             catch (IOException) when (File.Exists(path))

@@ -81,4 +81,20 @@ public sealed class RotatingJsonlFilesTests : IDisposable
         Assert.Equal("{\"n\":001}\n", File.ReadAllText(crashed));
         Assert.Equal(["{\"n\":001}\n", "{\"n\":002}\n"], Files().Select(File.ReadAllText));
     }
+
+    [Fact]
+    public void Append_PastTheTotalCap_CountsTheRecordsOfAnEarlierRunsFileItDeletes()
+    {
+        Directory.CreateDirectory(_directory);
+        File.WriteAllText(Path.Combine(_directory, "capture-20261127T090000.000Z-000001.jsonl"), "{\"n\":001}\n{\"n\":002}\n{\"n\":003}\n");
+
+        CaptureAppend appended;
+        using (var files = new RotatingJsonlFiles(_directory, _time))
+        {
+            appended = files.Append(Line(4), maxFileBytes: 30, maxTotalBytes: 30);
+        }
+
+        Assert.Equal(new CaptureAppend(true, 3), appended);
+        Assert.Equal(["{\"n\":004}\n"], Files().Select(File.ReadAllText));
+    }
 }
