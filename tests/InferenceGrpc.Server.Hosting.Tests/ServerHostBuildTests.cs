@@ -110,4 +110,21 @@ public sealed class ServerHostBuildTests
         Assert.Contains("--capture-queue-size", Assert.Single(capture.Failures));
         Assert.Contains("--shadow-max-inflight", Assert.Single(shadow.Failures));
     }
+
+    [Fact]
+    public async Task Build_CaptureDirectoryIsAFile_ValidationExceptionNamesTheFlag()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            var exception = await Assert.ThrowsAsync<OptionsValidationException>(() => OptionsAfterBuild<CaptureOptions>(
+                "--model-repository", AppContext.BaseDirectory, "--capture-directory", file));
+
+            Assert.StartsWith("Capture:Directory (--capture-directory) must be a directory", Assert.Single(exception.Failures), StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
+    }
 }

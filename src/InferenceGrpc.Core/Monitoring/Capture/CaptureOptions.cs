@@ -48,9 +48,22 @@ public sealed class CaptureOptions
             errors.Add($"Capture:MaxTotalBytes must be at least Capture:MaxFileBytes ({MaxFileBytes}), got {MaxTotalBytes}");
         }
 
-        if (Enabled && System.IO.Directory.Exists(Directory) is false && File.Exists(Directory))
+        if (Enabled && File.Exists(Directory))
         {
             errors.Add($"Capture:Directory (--capture-directory) must be a directory, got the file '{Directory}'");
+        }
+        else if (Enabled)
+        {
+            // Created here, at startup, so an unwritable location is a configuration error now rather than a
+            // stream of failed records later.
+            try
+            {
+                System.IO.Directory.CreateDirectory(Directory!);
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                errors.Add($"Capture:Directory (--capture-directory) '{Directory}' cannot be created: {ex.Message}");
+            }
         }
 
         return errors;
