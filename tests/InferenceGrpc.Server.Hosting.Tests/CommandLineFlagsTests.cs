@@ -71,6 +71,9 @@ public sealed class CommandLineFlagsTests
     [InlineData("--dynamic-batching", "false", "Scheduler:DynamicBatchingByDefault")]
     [InlineData("--max-queue-size", "64", "Scheduler:DefaultMaxQueueSize")]
     [InlineData("--default-instance-count", "1", "Models:DefaultInstanceCount")]
+    [InlineData("--capture-directory", "/var/captures", "Capture:Directory")]
+    [InlineData("--capture-queue-size", "256", "Capture:QueueSize")]
+    [InlineData("--shadow-max-inflight", "8", "Shadow:MaxInFlight")]
     public void Parse_KnownFlag_MapsToItsConfigurationKey(string flag, string value, string key)
     {
         var result = Parse(flag, value);

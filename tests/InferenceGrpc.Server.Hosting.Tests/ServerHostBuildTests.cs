@@ -1,4 +1,6 @@
 using InferenceGrpc.Core.Models;
+using InferenceGrpc.Core.Monitoring.Capture;
+using InferenceGrpc.Core.Monitoring.Shadow;
 using InferenceGrpc.OnnxRuntime;
 using InferenceGrpc.Server.Hosting;
 using Microsoft.Extensions.DependencyInjection;
@@ -84,5 +86,45 @@ public sealed class ServerHostBuildTests
             "--model-repository", AppContext.BaseDirectory, "--intra-op-threads", "-1"));
 
         Assert.Contains("IntraOpThreads", Assert.Single(exception.Failures));
+    }
+
+    [Fact]
+    public async Task Build_CaptureAndShadowFlags_BindTheirOptions()
+    {
+        var capture = await OptionsAfterBuild<CaptureOptions>(
+            "--model-repository", AppContext.BaseDirectory, "--capture-directory", "/var/captures", "--capture-queue-size", "16");
+        var shadow = await OptionsAfterBuild<ShadowOptions>("--model-repository", AppContext.BaseDirectory, "--shadow-max-inflight", "4");
+
+        Assert.Equal(("/var/captures", 16, true), (capture.Directory, capture.QueueSize, capture.Enabled));
+        Assert.Equal(4, shadow.MaxInFlight);
+    }
+
+    [Fact]
+    public async Task Build_ZeroCaptureQueueAndShadowInFlight_ValidationExceptionsNameTheFlags()
+    {
+        var capture = await Assert.ThrowsAsync<OptionsValidationException>(() => OptionsAfterBuild<CaptureOptions>(
+            "--model-repository", AppContext.BaseDirectory, "--capture-queue-size", "0"));
+        var shadow = await Assert.ThrowsAsync<OptionsValidationException>(() => OptionsAfterBuild<ShadowOptions>(
+            "--model-repository", AppContext.BaseDirectory, "--shadow-max-inflight", "0"));
+
+        Assert.Contains("--capture-queue-size", Assert.Single(capture.Failures));
+        Assert.Contains("--shadow-max-inflight", Assert.Single(shadow.Failures));
+    }
+
+    [Fact]
+    public async Task Build_CaptureDirectoryIsAFile_ValidationExceptionNamesTheFlag()
+    {
+        var file = Path.GetTempFileName();
+        try
+        {
+            var exception = await Assert.ThrowsAsync<OptionsValidationException>(() => OptionsAfterBuild<CaptureOptions>(
+                "--model-repository", AppContext.BaseDirectory, "--capture-directory", file));
+
+            Assert.StartsWith("Capture:Directory (--capture-directory) must be a directory", Assert.Single(exception.Failures), StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(file);
+        }
     }
 }

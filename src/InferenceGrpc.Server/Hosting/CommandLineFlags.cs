@@ -62,6 +62,9 @@ public static class CommandLineFlags
         new("--intra-op-threads", "OnnxRuntime:IntraOpThreads", Kind.Integer, "ONNX Runtime intra-op threads per session (default: 0 = cores / instances on the CPU, 1 on CUDA)."),
         new("--allow-spinning", "OnnxRuntime:AllowSpinning", Kind.Boolean, "Let ONNX Runtime's intra-op threads spin while idle (default: false)."),
         new("--inter-op-threads", "OnnxRuntime:InterOpThreads", Kind.Integer, "ONNX Runtime inter-op threads per session (default: 0, ONNX Runtime decides)."),
+        new("--capture-directory", "Capture:Directory", Kind.Text, "Prediction capture: directory of the JSONL files, one folder per model; models opt in with capture.sample_rate (default: none, capture off)."),
+        new("--capture-queue-size", "Capture:QueueSize", Kind.Integer, "Prediction capture: records waiting for the writer before more are dropped and counted (default: 1024)."),
+        new("--shadow-max-inflight", "Shadow:MaxInFlight", Kind.Integer, "Shadow versions: mirrored requests queued or running at once before more are dropped and counted (default: 32)."),
     ];
 
     /// <summary>The result of parsing: configuration values, or the errors that stop the server.</summary>

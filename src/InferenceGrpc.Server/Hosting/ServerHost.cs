@@ -4,6 +4,8 @@ using InferenceGrpc.Core.Batching;
 using InferenceGrpc.Core.Execution;
 using InferenceGrpc.Core.Inference;
 using InferenceGrpc.Core.Models;
+using InferenceGrpc.Core.Monitoring.Capture;
+using InferenceGrpc.Core.Monitoring.Shadow;
 using InferenceGrpc.OnnxRuntime;
 using InferenceGrpc.Server.Health;
 using InferenceGrpc.Server.Interceptors;
@@ -51,6 +53,8 @@ public static class ServerHost
             Validate<ModelLoaderOptions>(app.Services, failures);
             Validate<SchedulerOptions>(app.Services, failures);
             Validate<OnnxRuntimeOptions>(app.Services, failures);
+            Validate<CaptureOptions>(app.Services, failures);
+            Validate<ShadowOptions>(app.Services, failures);
             if (failures.Count > 0)
             {
                 await Console.Error.WriteLineAsync("error: " + string.Join("\nerror: ", failures)).ConfigureAwait(false);
@@ -115,6 +119,10 @@ public static class ServerHost
         services.AddSingleton<IValidateOptions<SchedulerOptions>, SchedulerOptionsValidator>();
         services.AddSingleton<IValidateOptions<ServerOptions>, ServerOptionsValidator>();
         services.AddSingleton<IValidateOptions<ModelLoaderOptions>, ModelLoaderOptionsValidator>();
+        services.AddOptions<CaptureOptions>().BindConfiguration(CaptureOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<CaptureOptions>, CaptureOptionsValidator>();
+        services.AddOptions<ShadowOptions>().BindConfiguration(ShadowOptions.Section).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<ShadowOptions>, ShadowOptionsValidator>();
 
         var serverOptions = builder.Configuration.GetSection(ServerOptions.Section).Get<ServerOptions>() ?? new ServerOptions();
         if (serverOptions.LogVerbose > 0)
@@ -200,6 +208,10 @@ public static class ServerHost
         services.AddSingleton<InferenceExecutor>();
         services.AddSingleton<ModelLoadingService>();
         services.AddHostedService(sp => sp.GetRequiredService<ModelLoadingService>());
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<CaptureOptions>>().Value);
+        services.AddSingleton(sp => sp.GetRequiredService<IOptions<ShadowOptions>>().Value);
+        services.AddPredictionCapture();
+        services.AddShadowVersions();
 
         configure?.Invoke(builder);
         var app = builder.Build();

@@ -20,12 +20,19 @@ public sealed class ScrapeFixture : IAsyncLifetime
     private static readonly TimeSpan Bound = TimeSpan.FromSeconds(60);
     private readonly string _repository = Path.Combine(Path.GetTempPath(), "igrpc-observability-" + Guid.NewGuid().ToString("N"));
     private WebApplication? _app;
+    private readonly string _captures = Path.Combine(Path.GetTempPath(), "igrpc-observability-captures-" + Guid.NewGuid().ToString("N"));
 
     internal Exposition Scrape { get; private set; } = Exposition.Parse("");
 
     public async Task InitializeAsync()
     {
         TestModelFactory.WriteToRepository(_repository, Model, 1, TestModelFactory.Identity(TensorElementKind.Float, [null, 4]));
+        // Version 2 mirrors its traffic to version 1 and both capture every request, so the capture and shadow series exist.
+        TestModelFactory.WriteToRepository(_repository, Model, 2, TestModelFactory.Identity(TensorElementKind.Float, [null, 4]));
+        File.WriteAllText(Path.Combine(_repository, Model, "config.json"), """
+            {"version_policy": {"all": {}}, "parameters": {"capture.sample_rate": {"string_value": "1"},
+             "shadow.version": {"string_value": "1"}, "shadow.fraction": {"string_value": "1"}}}
+            """);
         _app = ServerHost.Build(new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
             ["Server:ModelRepository"] = _repository,
@@ -34,6 +41,7 @@ public sealed class ScrapeFixture : IAsyncLifetime
             ["Server:MetricsPort"] = "0",
             ["Server:ExitTimeoutSecs"] = "5",
             ["OnnxRuntime:ExecutionProvider"] = "Cpu",
+            ["Capture:Directory"] = _captures,
             ["Logging:LogLevel:Default"] = "Warning",
         });
         await _app.StartAsync();
@@ -41,6 +49,12 @@ public sealed class ScrapeFixture : IAsyncLifetime
         using var channel = GrpcChannel.ForAddress(ServerHost.GrpcAddress(_app) ?? throw new InvalidOperationException("no gRPC address"));
         var client = new GRPCInferenceService.GRPCInferenceServiceClient(channel);
         await WaitReadyAsync(client);
+        // The shadow candidate (version 1) must be ready too, or the mirrored request fails instead of being compared.
+        var readyBy = DateTime.UtcNow + Bound;
+        while (!(await client.ModelReadyAsync(new ModelReadyRequest { Name = Model, Version = "1" })).Ready && DateTime.UtcNow < readyBy)
+        {
+            await Task.Delay(50);
+        }
 
         await client.ModelInferAsync(Request("INPUT0"));
         // An input the model does not have: rejected by validation, so counted with outcome "invalid".
@@ -62,6 +76,10 @@ public sealed class ScrapeFixture : IAsyncLifetime
         try
         {
             Directory.Delete(_repository, recursive: true);
+            if (Directory.Exists(_captures))
+            {
+                Directory.Delete(_captures, recursive: true);
+            }
         }
         catch (IOException)
         {
@@ -100,6 +118,13 @@ public sealed class ScrapeFixture : IAsyncLifetime
         while (true)
         {
             var scrape = Exposition.Parse(await http.GetStringAsync(address + "/metrics"));
+            // The shadow comparison runs after the answer, in the background: wait for its last series too.
+            if (!scrape.HasSample("inference_shadow_duration_seconds_count") && DateTime.UtcNow <= deadline)
+            {
+                await Task.Delay(200);
+                continue;
+            }
+
             if (scrape.HasSample("inference_queue_duration_seconds_count"))
             {
                 return scrape;
