@@ -39,4 +39,11 @@ internal static class BatchStatus
     /// draining, queue full), the call was cut (ABORTED), or a request outlived --request-timeout.
     /// </summary>
     public static bool IsTransient(StatusCode code) => code is StatusCode.Unavailable or StatusCode.Aborted or StatusCode.DeadlineExceeded;
+
+    /// <summary>
+    /// A whole stream worth reopening: a transient status, or CANCELLED when this client did not cancel (the server
+    /// reset the HTTP/2 stream, as Kestrel does when a handler fails while writing).
+    /// </summary>
+    public static bool IsTransientStreamFailure(StatusCode code, bool cancelledHere) =>
+        IsTransient(code) || (code == StatusCode.Cancelled && !cancelledHere);
 }

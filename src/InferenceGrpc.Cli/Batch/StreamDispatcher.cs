@@ -11,7 +11,7 @@ namespace InferenceGrpc.Cli.Batch;
 /// Runs a job's requests over one <c>ModelStreamInfer</c> stream at a time, with flow control: at most
 /// <see cref="DispatchOptions.MaxInFlight"/> requests are between sending and being written out (the writer calls
 /// <see cref="Release"/>), so the reorder buffer is bounded by the same window. A stream that fails transiently
-/// (UNAVAILABLE: server restarting or draining; a request past its timeout) is reopened after a backoff and every
+/// (UNAVAILABLE: server restarting or draining; a reset by the server; a request past its timeout) is reopened after a backoff and every
 /// unanswered request is sent again, in order. A request answered in band with an error is sent again alone as a
 /// unary call, which says its status code (a stream error carries only a message), retries a transient one, and,
 /// for a request of several rows, finds each row's own answer.
@@ -87,7 +87,7 @@ internal sealed class StreamDispatcher
 
                 failure = new RpcException(new Status(StatusCode.Unavailable, "the server ended the stream with requests unanswered"));
             }
-            catch (RpcException ex) when (!ct.IsCancellationRequested && BatchStatus.IsTransient(ex.StatusCode))
+            catch (RpcException ex) when (BatchStatus.IsTransientStreamFailure(ex.StatusCode, ct.IsCancellationRequested))
             {
                 failure = ex;
             }
