@@ -11,17 +11,17 @@ namespace InferenceGrpc.Cli.Batch;
 /// </summary>
 internal sealed class NpyRowReader : IRowReader
 {
-    private readonly Array[] _arrays;
+    private readonly NpyColumn[] _arrays;
     private long _next;
 
     public NpyRowReader(IReadOnlyList<(TensorLayout Input, string Path)> files)
     {
-        var arrays = new List<Array>();
+        var arrays = new List<NpyColumn>();
         try
         {
             foreach (var (input, path) in files)
             {
-                arrays.Add(Array.Open(input, path));
+                arrays.Add(NpyColumn.Open(input, path));
             }
 
             var rows = arrays[0].Rows;
@@ -79,16 +79,16 @@ internal sealed class NpyRowReader : IRowReader
         }
     }
 
-    private sealed class Array(TensorLayout input, string path, FileStream stream, string descr, long[] rowShape, long rows, long rowBytes) : IDisposable
+    private sealed class NpyColumn(TensorLayout input, string path, FileStream stream, string descr, long[] rowShape, long rows, long rowBytes) : IDisposable
     {
         private readonly long _dataStart = stream.Position;
-        private readonly byte[] _row = new byte[rowBytes];
+        private readonly byte[] _row = new byte[rowBytes];   // reused for rows that are decoded (copied) anyway
 
         public string Path => path;
 
         public long Rows => rows;
 
-        public static Array Open(TensorLayout input, string path)
+        public static NpyColumn Open(TensorLayout input, string path)
         {
             var stream = RowFiles.OpenRead(path);
             try
@@ -117,7 +117,7 @@ internal sealed class NpyRowReader : IRowReader
                 }
 
                 var modelShape = input.FixedVolume is not null ? input.RowDims : rowShape;
-                return new Array(input, path, stream, descr, modelShape, shape[0], checked(volume * elementBytes));
+                return new NpyColumn(input, path, stream, descr, modelShape, shape[0], checked(volume * elementBytes));
             }
             catch
             {
@@ -130,17 +130,24 @@ internal sealed class NpyRowReader : IRowReader
 
         public InputTensor ReadRow(long row)
         {
+            // Little-endian numbers are already wire format: read into the row's own array, no decode copy.
+            var raw = AsIs ? new byte[rowBytes] : _row;
             try
             {
-                stream.ReadExactly(_row);
+                stream.ReadExactly(raw);
             }
             catch (EndOfStreamException)
             {
                 throw new InputFileException($"{path} ends inside row {row}; the header promises {rows} rows");
             }
 
-            return NpyReader.DecodeData(descr, rowShape, _row) with { Name = input.Name };
+            return AsIs
+                ? new InputTensor(input.Name, input.Datatype, rowShape, raw)
+                : NpyReader.DecodeData(descr, rowShape, raw) with { Name = input.Name };
         }
+
+        /// <summary>Bytes that need no decoding: little-endian (or single-byte) numbers; not BOOL (normalised to 0/1) or strings.</summary>
+        private bool AsIs => descr[0] is '<' or '|' or '=' && descr[1] is 'u' or 'i' or 'f';
 
         public void Dispose() => stream.Dispose();
 

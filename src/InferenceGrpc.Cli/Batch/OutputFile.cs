@@ -19,7 +19,7 @@ internal sealed class OutputFile : IDisposable
             Directory.CreateDirectory(directory);
         }
 
-        var stream = new FileStream(path, resumeAt is null ? FileMode.Create : FileMode.Open, FileAccess.ReadWrite, FileShare.Read, 1 << 16);
+        var stream = new FileStream(path, resumeAt is null ? FileMode.Create : FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.Read, 1 << 16);
         if (resumeAt is { } length)
         {
             if (stream.Length < length)

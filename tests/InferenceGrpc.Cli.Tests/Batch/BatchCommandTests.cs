@@ -120,6 +120,21 @@ public sealed class BatchCommandTests(BatchServerFixture fixture) : IDisposable
     }
 
     [Fact]
+    public async Task Npy_BigEndian_IsDecodedBeforeSending()
+    {
+        var rows = Data.Rows(count: 5, width: 4, seed: 14);
+        var data = rows.SelectMany(r => r).SelectMany(v => BitConverter.GetBytes(v).Reverse()).ToArray();
+        var input = _dir.File("be.npy");
+        File.WriteAllBytes(input, NpyFile.Build(NpyFile.Header(">f4", "(5, 4)"), data));
+        var output = _dir.File("out.jsonl");
+
+        var (exitCode, _, stderr) = await fixture.RunCliAsync("batch", "-m", BatchServerFixture.Scale, "-i", input, "-o", output, "-q");
+
+        Assert.True(exitCode == 0, stderr);
+        Assert.Equal(rows.Select(r => r.Select(v => v * 2f)), Data.ReadJsonl(output).Select(l => l.Outputs["OUTPUT0"]));
+    }
+
+    [Fact]
     public async Task MalformedRows_AreReportedInErrorsFile_RestSucceed_ExitThree()
     {
         var rows = Data.Rows(count: 40, width: 4, seed: 8);
