@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Runtime.InteropServices;
 using InferenceGrpc.Cli.Batch;
 
 namespace InferenceGrpc.Cli.Commands;
@@ -79,7 +80,23 @@ internal static class BatchCommand
                 return ExitCodes.BadInput;
             }
 
-            return await new BatchJob(settings, client, error).RunAsync(ct).ConfigureAwait(false);
+            // System.CommandLine 2.0.0 leaves Ctrl+C unhandled (ProcessTerminationTimeout is null despite its docs,
+            // dotnet/command-line-api#2739), so the process would die mid-write. The first SIGINT/SIGTERM stops the
+            // job cleanly (answers in hand written, checkpoint saved); a second one ends the process at once.
+            using var interrupt = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            var signals = 0;
+            using var sigint = PosixSignalRegistration.Create(PosixSignal.SIGINT, Stop);
+            using var sigterm = PosixSignalRegistration.Create(PosixSignal.SIGTERM, Stop);
+            return await new BatchJob(settings, client, error).RunAsync(interrupt.Token).ConfigureAwait(false);
+
+            void Stop(PosixSignalContext context)
+            {
+                if (Interlocked.Increment(ref signals) == 1)
+                {
+                    context.Cancel = true;
+                    interrupt.Cancel();
+                }
+            }
 
             void Check(bool ok, string problem)
             {
