@@ -1,5 +1,4 @@
 using System.CommandLine;
-using Grpc.Core;
 using Inference;
 using InferenceGrpc.Client;
 using InferenceGrpc.Server.Tests.Infrastructure;
@@ -71,24 +70,4 @@ public sealed class BatchServerFixture : IAsyncLifetime
 public sealed class BatchServerCollection : ICollectionFixture<BatchServerFixture>
 {
     public const string Name = "BatchServer";
-}
-
-/// <summary>A folder under the temp folder, deleted on dispose.</summary>
-internal sealed class TempFolder : IDisposable
-{
-    public string Path { get; } = Directory.CreateTempSubdirectory("infergrpc-batch-").FullName;
-
-    public string File(string name) => System.IO.Path.Combine(Path, name);
-
-    public void Dispose()
-    {
-        try
-        {
-            Directory.Delete(Path, recursive: true);
-        }
-        catch (IOException)
-        {
-            // A leftover temp folder is harmless.
-        }
-    }
 }
