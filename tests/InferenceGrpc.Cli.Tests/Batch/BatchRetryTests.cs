@@ -1,15 +1,18 @@
 using Grpc.Core;
 using Grpc.Core.Interceptors;
+using Grpc.Net.Client;
+using Inference;
 using InferenceGrpc.Cli.Batch;
 using InferenceGrpc.Cli.Tests.Infrastructure;
 using InferenceGrpc.Client;
+using InferenceGrpc.Server.Hosting;
 using InferenceGrpc.Server.Tests.Infrastructure;
 using InferenceGrpc.TestModels;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace InferenceGrpc.Cli.Tests.Batch;
 
-/// <summary>Transient stream failures: a server whose first ModelStreamInfer calls die with UNAVAILABLE part way.</summary>
+/// <summary>Transient stream failures: streams cut with UNAVAILABLE part way (an interceptor), and a server restarted mid-run.</summary>
 public sealed class BatchRetryTests : IDisposable
 {
     private readonly TempFolder _dir = new();
@@ -59,6 +62,60 @@ public sealed class BatchRetryTests : IDisposable
         Assert.Contains("Unavailable", stderr.ToString());
         Assert.Contains("--resume", stderr.ToString());
         Assert.Equal(0, Checkpoint.Load(output + ".progress")!.NextRow);
+    }
+
+    [Fact]
+    public async Task ServerRestartedMidRun_JobReconnectsToTheNewServer_OutputComplete()
+    {
+        // Arrange: a plain server; once 20 rows are written the writer waits while the test stops it (it drains:
+        // answers what it read, ends the stream UNAVAILABLE) and starts another on the same port.
+        var first = await RunningServer.StartAsync(_repository.Root);
+        var address = ServerHost.GrpcAddress(first.App)!;
+        using var channel = GrpcChannel.ForAddress(address);
+        RunningServer? second = null;
+        var restarted = 0;
+        var rows = Data.Rows(count: 80, width: 4, seed: 22);
+        var input = Data.WriteJsonl(_dir.File("in.jsonl"), rows, "INPUT0");
+        var output = _dir.File("out.jsonl");
+        var stderr = new StringWriter();
+
+        try
+        {
+            // Act
+            var exitCode = await new BatchJob(Settings(input, output, maxRetries: 30), new InferenceClient(channel.CreateCallInvoker()), stderr,
+                rowsDone =>
+                {
+                    if (rowsDone >= 20 && Interlocked.Exchange(ref restarted, 1) == 0)
+                    {
+                        RestartAsync().GetAwaiter().GetResult();
+                    }
+                }).RunAsync(CancellationToken.None);
+
+            // Assert
+            Assert.True(exitCode == 0, stderr.ToString());
+            var lines = Data.ReadJsonl(output);
+            Assert.Equal(Enumerable.Range(0, 80), lines.Select(l => (int)l.Row));
+            Assert.Equal(rows.Select(r => r.Select(v => v * 2f)), lines.Select(l => l.Outputs["OUTPUT0"]));
+            var stats = await second!.Client.ModelStatisticsAsync(new ModelStatisticsRequest { Name = "scale" });
+            Assert.True(stats.ModelStats.Sum(m => (long)m.InferenceCount) > 0, "the second server ran none of the rows");
+        }
+        finally
+        {
+            await first.DisposeAsync();
+            if (second is not null)
+            {
+                await second.DisposeAsync();
+            }
+        }
+
+        async Task RestartAsync()
+        {
+            await first.App.StopAsync();
+            second = await RunningServer.StartAsync(_repository.Root, new Dictionary<string, string?>
+            {
+                ["Server:GrpcPort"] = new Uri(address).Port.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            });
+        }
     }
 
     private static BatchSettings Settings(string input, string output, int maxRetries) =>
