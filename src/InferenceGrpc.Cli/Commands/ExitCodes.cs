@@ -9,4 +9,10 @@ internal static class ExitCodes
 
     /// <summary>The command could not be sent: a bad input file or a bad option value.</summary>
     public const int BadInput = 2;
+
+    /// <summary><c>batch</c> finished, but some rows failed: they are listed in the errors file.</summary>
+    public const int RowsFailed = 3;
+
+    /// <summary><c>batch</c> was interrupted (Ctrl+C); its checkpoint is saved, so <c>--resume</c> continues it.</summary>
+    public const int Interrupted = 130;
 }

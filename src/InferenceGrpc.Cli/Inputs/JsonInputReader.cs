@@ -73,6 +73,19 @@ internal static class JsonInputReader
         }
     }
 
+    /// <summary>
+    /// Encodes one tensor's <c>data</c> (flat or nested, flattened row-major) as <paramref name="datatype"/>; for
+    /// layouts other than a request file (<c>batch</c> reads JSONL rows). <paramref name="count"/> is the element count.
+    /// </summary>
+    /// <exception cref="InputFileException">A value that does not fit the datatype.</exception>
+    internal static byte[] EncodeData(string datatype, JsonElement data, string where, out int count)
+    {
+        var values = new List<JsonElement>();
+        Flatten(data, values);
+        count = values.Count;
+        return Encode(datatype, values, where);
+    }
+
     private static List<string> ReadOutputs(JsonElement root)
     {
         var outputs = new List<string>();

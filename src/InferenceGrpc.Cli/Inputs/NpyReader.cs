@@ -218,6 +218,14 @@ internal static class NpyReader
         return buffer.ToArray();
     }
 
+    /// <summary>The header dict of a .npy file whose data is read piecewise (<c>batch</c> reads it row by row).</summary>
+    /// <exception cref="InputFileException">Not a header this reader can use.</exception>
+    internal static (string Descr, long[] Shape) ParseHeaderText(string header) => ParseHeader(header);
+
+    /// <summary>Decodes whole rows of an array whose bytes were read apart from its header, as <see cref="Read"/> does.</summary>
+    /// <exception cref="InputFileException">An unsupported dtype, or bytes that do not match the shape.</exception>
+    internal static InputTensor DecodeData(string descr, long[] shape, ReadOnlySpan<byte> data) => Decode(descr, shape, data);
+
     private static InputFileException Unsupported(string descr) =>
         new($".npy dtype '{descr}' is not supported; use bool, (u)int8-64, float16/32/64, or S/U strings " +
             "(bfloat16 has no standard .npy dtype: send it with a JSON input)");
