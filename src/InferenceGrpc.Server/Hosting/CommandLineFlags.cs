@@ -62,6 +62,8 @@ public static class CommandLineFlags
         new("--intra-op-threads", "OnnxRuntime:IntraOpThreads", Kind.Integer, "ONNX Runtime intra-op threads per session (default: 0 = cores / instances on the CPU, 1 on CUDA)."),
         new("--allow-spinning", "OnnxRuntime:AllowSpinning", Kind.Boolean, "Let ONNX Runtime's intra-op threads spin while idle (default: false)."),
         new("--inter-op-threads", "OnnxRuntime:InterOpThreads", Kind.Integer, "ONNX Runtime inter-op threads per session (default: 0, ONNX Runtime decides)."),
+        new("--allow-drift-monitoring", "Drift:Enabled", Kind.Boolean, "Monitor input and prediction drift of versions that ship a baseline.json (default: true)."),
+        new("--drift-sample-rate", "Drift:SampleRate", Kind.Text, "Fraction of requests sampled for drift monitoring, 0..1, of models whose config sets no drift.sample_rate (default: 0.1)."),
     ];
 
     /// <summary>The result of parsing: configuration values, or the errors that stop the server.</summary>

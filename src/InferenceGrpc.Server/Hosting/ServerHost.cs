@@ -7,6 +7,7 @@ using InferenceGrpc.Core.Models;
 using InferenceGrpc.OnnxRuntime;
 using InferenceGrpc.Server.Health;
 using InferenceGrpc.Server.Interceptors;
+using InferenceGrpc.Server.Monitoring;
 using InferenceGrpc.Server.Services;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -51,6 +52,7 @@ public static class ServerHost
             Validate<ModelLoaderOptions>(app.Services, failures);
             Validate<SchedulerOptions>(app.Services, failures);
             Validate<OnnxRuntimeOptions>(app.Services, failures);
+            Validate<Core.Monitoring.Drift.DriftOptions>(app.Services, failures);
             if (failures.Count > 0)
             {
                 await Console.Error.WriteLineAsync("error: " + string.Join("\nerror: ", failures)).ConfigureAwait(false);
@@ -200,6 +202,7 @@ public static class ServerHost
         services.AddSingleton<InferenceExecutor>();
         services.AddSingleton<ModelLoadingService>();
         services.AddHostedService(sp => sp.GetRequiredService<ModelLoadingService>());
+        services.AddDriftMonitoring(serverOptions);
 
         configure?.Invoke(builder);
         var app = builder.Build();

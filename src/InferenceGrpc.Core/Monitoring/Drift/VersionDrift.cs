@@ -1,0 +1,408 @@
+using System.Diagnostics;
+using System.Globalization;
+using InferenceGrpc.Core.Inference;
+using InferenceGrpc.Core.Models;
+using InferenceGrpc.Core.Tensors;
+
+namespace InferenceGrpc.Core.Monitoring.Drift;
+
+/// <summary>
+/// Drift monitoring of one model version: what to sample (the request path's part, lock-free), the sliding windows
+/// and the latest figures (the consumer's part, single-threaded), and the counters both share.
+/// </summary>
+internal sealed class VersionDrift
+{
+    /// <summary>The series carrying the maxima of the features past <see cref="DriftSettings.MaxFeatures"/>.</summary>
+    public const string RestLabel = "_rest";
+
+    /// <summary>A drifting feature recovers once every figure is below this fraction of its threshold: no flapping.</summary>
+    private const double Hysteresis = 0.8;
+
+    private readonly MonitoredInput[] _inputs;
+    private readonly MonitoredOutput[] _outputs;
+    private readonly bool _batches;
+    private readonly int _evaluateEvery;
+    private long _seen;
+    private long _sampledRows;
+    private long _droppedRows;
+    private int _rowsSinceEvaluation;
+    private DriftFigures? _figures;
+
+    private VersionDrift(ModelVersion version, DriftSettings settings, MonitoredInput[] inputs, FeatureSlot[] features, MonitoredOutput[] outputs)
+    {
+        Version = version;
+        Settings = settings;
+        _inputs = inputs;
+        Features = features;
+        _outputs = outputs;
+        _batches = version.Signature!.Batches;
+        Tags = [new("model", version.ModelName), new("version", version.Version.ToString(CultureInfo.InvariantCulture))];
+        // Figures cost O(features x bins); a tenth of a window between evaluations keeps that off every sample.
+        _evaluateEvery = Math.Max(1, Math.Min(settings.MinSamples, settings.Window / 10));
+    }
+
+    public ModelVersion Version { get; }
+
+    public DriftSettings Settings { get; }
+
+    public FeatureSlot[] Features { get; }
+
+    public IReadOnlyList<MonitoredOutput> Outputs => _outputs;
+
+    /// <summary>model and version labels, shared by every series of this version.</summary>
+    public KeyValuePair<string, object?>[] Tags { get; }
+
+    public long SampledRows => Volatile.Read(ref _sampledRows);
+
+    public long DroppedRows => Volatile.Read(ref _droppedRows);
+
+    /// <summary>The latest figures; null until a window holds <see cref="DriftSettings.MinSamples"/> rows.</summary>
+    public DriftFigures? Figures => Volatile.Read(ref _figures);
+
+    /// <summary>
+    /// Checks the baseline against the version's signature and builds the windows.
+    /// </summary>
+    /// <exception cref="DriftBaselineException">The baseline names an input or output the version lacks, a non-numeric or
+    /// variable-size one, or a feature past the row's size.</exception>
+    public static VersionDrift Create(ModelVersion version, DriftBaseline baseline, DriftSettings settings)
+    {
+        var signature = version.Signature ?? throw new DriftBaselineException("the version is not ready");
+        var inputs = new List<MonitoredInput>();
+        var features = new List<FeatureSlot>();
+        foreach (var input in baseline.Inputs)
+        {
+            if (!signature.TryGetInput(input.Name, out var spec))
+            {
+                throw new DriftBaselineException($"inputs: '{input.Name}' is not an input of the model (expected one of {string.Join(", ", signature.Inputs.Select(i => i.Name))})");
+            }
+
+            var rowElements = FixedRowElements(spec, "input");
+            var elements = new int[input.Features.Count];
+            for (var i = 0; i < elements.Length; i++)
+            {
+                var feature = input.Features[i];
+                if (feature.Index >= rowElements)
+                {
+                    throw new DriftBaselineException($"input '{input.Name}' feature {feature.Index}: expected an index below the row's {rowElements} elements");
+                }
+
+                elements[i] = feature.Index;
+                var label = string.Create(CultureInfo.InvariantCulture, $"{input.Name}[{feature.Index}]");
+                features.Add(new FeatureSlot(label, feature,
+                    new SlidingWindow(settings.Window, feature.BinEdges, feature.Quantiles, feature.Min, feature.Max)));
+            }
+
+            inputs.Add(new MonitoredInput(input.Name, spec.DataType, rowElements, elements));
+        }
+
+        var outputs = new List<MonitoredOutput>();
+        foreach (var output in baseline.Outputs)
+        {
+            if (!signature.TryGetOutput(output.Name, out var spec))
+            {
+                throw new DriftBaselineException($"outputs: '{output.Name}' is not an output of the model (expected one of {string.Join(", ", signature.Outputs.Select(o => o.Name))})");
+            }
+
+            if (!NumericElements.IsNumeric(spec.DataType))
+            {
+                throw new DriftBaselineException($"output '{output.Name}': expected a numeric datatype, got {spec.DataType.ToWireName()}");
+            }
+
+            outputs.Add(new MonitoredOutput(output.Name, spec.DataType, output,
+                new SlidingWindow(settings.Window, output.BinEdges, [], double.NegativeInfinity, double.PositiveInfinity)));
+        }
+
+        return new VersionDrift(version, settings, inputs.ToArray(), features.ToArray(), outputs.ToArray());
+    }
+
+    /// <summary>The sampling decision: every 1/rate-th request, by a lock-free counter (deterministic, no RNG).</summary>
+    public bool ShouldSample()
+    {
+        var rate = Settings.SampleRate;
+        if (rate >= 1)
+        {
+            return true;
+        }
+
+        var n = Interlocked.Increment(ref _seen);
+        return Math.Floor(n * rate) != Math.Floor((n - 1) * rate);
+    }
+
+    /// <summary>
+    /// Copies the monitored elements of a request's rows and each output's per-row prediction: the only allocation
+    /// of a sampled request. Request path; the tensors are valid only during this call.
+    /// </summary>
+    public DriftSample Copy(InferenceRequest request, InferenceResult result)
+    {
+        var rows = _batches && request.Inputs.Count > 0 && request.Inputs[0].Shape.Length > 0 ? (int)request.Inputs[0].Shape[0] : 1;
+        var values = new double[rows * Features.Length];
+        var offset = 0;
+        foreach (var input in _inputs)
+        {
+            var tensor = Find(request.Inputs, input.Name);
+            for (var r = 0; r < rows; r++)
+            {
+                for (var f = 0; f < input.Elements.Length; f++)
+                {
+                    values[(r * Features.Length) + offset + f] = tensor is null
+                        ? double.NaN
+                        : NumericElements.Read(input.DataType, tensor.Data.Span, (r * input.RowElements) + input.Elements[f]);
+                }
+            }
+
+            offset += input.Elements.Length;
+        }
+
+        var predictions = new double[rows * _outputs.Length];
+        for (var o = 0; o < _outputs.Length; o++)
+        {
+            var output = _outputs[o];
+            var tensor = Find(result.Outputs, output.Name);
+            var size = output.DataType.ElementSize();
+            var perRow = tensor is null || rows == 0 ? 0 : tensor.Data.Length / size / rows;
+            for (var r = 0; r < rows; r++)
+            {
+                predictions[(r * _outputs.Length) + o] = perRow == 0
+                    ? double.NaN
+                    : Summarise(output, tensor!.Data.Span, r * perRow, perRow);
+            }
+        }
+
+        return new DriftSample(this, rows, values, predictions);
+    }
+
+    /// <summary>A sample the queue accepted (true) or dropped because it was full (false).</summary>
+    public void Count(int rows, bool accepted)
+    {
+        if (accepted)
+        {
+            Interlocked.Add(ref _sampledRows, rows);
+        }
+        else
+        {
+            Interlocked.Add(ref _droppedRows, rows);
+        }
+    }
+
+    /// <summary>Consumer only. Adds a sample's rows to the windows; true when the figures are due.</summary>
+    public bool Add(DriftSample sample)
+    {
+        for (var r = 0; r < sample.Rows; r++)
+        {
+            for (var f = 0; f < Features.Length; f++)
+            {
+                Features[f].Window.Add(sample.Values[(r * Features.Length) + f]);
+            }
+
+            for (var o = 0; o < _outputs.Length; o++)
+            {
+                _outputs[o].Window.Add(sample.Predictions[(r * _outputs.Length) + o]);
+            }
+        }
+
+        _rowsSinceEvaluation += sample.Rows;
+        return _rowsSinceEvaluation >= _evaluateEvery;
+    }
+
+    /// <summary>
+    /// Consumer only. Recomputes the figures and reports threshold crossings once each way (a feature that crossed
+    /// is reported again only after it recovered).
+    /// </summary>
+    public void Evaluate(DriftAlerts alerts)
+    {
+        _rowsSinceEvaluation = 0;
+        var rows = Features.Length > 0 ? Features[0].Window.Count : _outputs.Length > 0 ? _outputs[0].Window.Count : 0;
+        if (rows < Settings.MinSamples)
+        {
+            return;
+        }
+
+        var exported = Math.Min(Features.Length, Settings.MaxFeatures);
+        var hasRest = Features.Length > exported;
+        var count = exported + (hasRest ? 1 : 0);
+        var figures = new DriftFigures(rows, count, _outputs.Length);
+        for (var f = 0; f < Features.Length; f++)
+        {
+            var slot = Features[f];
+            var window = slot.Window;
+            var psi = window.Psi(slot.Baseline.BinProportions);
+            var ks = window.Ks(slot.Baseline.Cdf);
+            var nan = window.MissingRatio;
+            var oor = window.OutOfRangeRatio;
+            var at = Math.Min(f, exported);
+            figures.Set(at, f < exported ? slot.Label : RestLabel, psi, ks, nan, oor);
+            Judge(slot, psi, ks, nan, oor, rows, alerts);
+        }
+
+        for (var o = 0; o < _outputs.Length; o++)
+        {
+            var output = _outputs[o];
+            var psi = output.Window.Psi(output.Baseline.BinProportions);
+            figures.PredictionPsi[o] = psi;
+            figures.OutputNames[o] = output.Name;
+            if (!output.Drifting && psi > Settings.PsiThreshold)
+            {
+                output.Drifting = true;
+                alerts.PredictionDrifted(this, output.Name, psi, rows);
+            }
+            else if (output.Drifting && psi <= Settings.PsiThreshold * Hysteresis)
+            {
+                output.Drifting = false;
+                alerts.PredictionRecovered(this, output.Name, psi, rows);
+            }
+        }
+
+        Volatile.Write(ref _figures, figures);
+    }
+
+    private void Judge(FeatureSlot slot, double psi, double ks, double nan, double oor, int rows, DriftAlerts alerts)
+    {
+        var s = Settings;
+        if (!slot.Drifting && (psi > s.PsiThreshold || ks > s.KsThreshold || nan > s.NanThreshold || oor > s.OutOfRangeThreshold))
+        {
+            slot.Drifting = true;
+            alerts.FeatureDrifted(this, slot.Label, psi, ks, nan, oor, rows);
+        }
+        else if (slot.Drifting && psi <= s.PsiThreshold * Hysteresis && ks <= s.KsThreshold * Hysteresis &&
+                 nan <= s.NanThreshold * Hysteresis && oor <= s.OutOfRangeThreshold * Hysteresis)
+        {
+            slot.Drifting = false;
+            alerts.FeatureRecovered(this, slot.Label, psi, ks, nan, oor, rows);
+        }
+    }
+
+    private static double Summarise(MonitoredOutput output, ReadOnlySpan<byte> data, int start, int count)
+    {
+        var best = 0;
+        var bestValue = NumericElements.Read(output.DataType, data, start);
+        for (var i = 1; i < count; i++)
+        {
+            var value = NumericElements.Read(output.DataType, data, start + i);
+            if (value > bestValue || double.IsNaN(bestValue))
+            {
+                best = i;
+                bestValue = value;
+            }
+        }
+
+        return output.Baseline.Kind == PredictionKind.Classes ? best : bestValue;
+    }
+
+    private static int FixedRowElements(TensorSpec spec, string what)
+    {
+        if (!NumericElements.IsNumeric(spec.DataType))
+        {
+            throw new DriftBaselineException($"{what} '{spec.Name}': expected a numeric datatype, got {spec.DataType.ToWireName()}");
+        }
+
+        if (!TensorShape.TryGetVolume(spec.Dims.ToArray(), out var volume) || volume > int.MaxValue)
+        {
+            throw new DriftBaselineException($"{what} '{spec.Name}': expected fixed per-row dims, got {TensorShape.Format(spec.Dims.ToArray())}");
+        }
+
+        return (int)volume;
+    }
+
+    private static InputTensor? Find(IReadOnlyList<InputTensor> tensors, string name)
+    {
+        for (var i = 0; i < tensors.Count; i++)
+        {
+            if (tensors[i].Name == name)
+            {
+                return tensors[i];
+            }
+        }
+
+        return null;
+    }
+
+    private static OutputTensor? Find(IReadOnlyList<OutputTensor> tensors, string name)
+    {
+        for (var i = 0; i < tensors.Count; i++)
+        {
+            if (tensors[i].Name == name)
+            {
+                return tensors[i];
+            }
+        }
+
+        return null;
+    }
+}
+
+/// <summary>One monitored input: which elements of each row are features.</summary>
+internal sealed record MonitoredInput(string Name, DataType DataType, int RowElements, int[] Elements);
+
+/// <summary>One monitored feature: its label ("x[3]"), reference, window and whether it is drifting now.</summary>
+[DebuggerDisplay("{Label}")]
+internal sealed class FeatureSlot(string label, FeatureBaseline baseline, SlidingWindow window)
+{
+    public string Label { get; } = label;
+
+    public FeatureBaseline Baseline { get; } = baseline;
+
+    public SlidingWindow Window { get; } = window;
+
+    public bool Drifting { get; set; }
+}
+
+/// <summary>One monitored output: its reference prediction distribution and window.</summary>
+internal sealed class MonitoredOutput(string name, DataType dataType, OutputBaseline baseline, SlidingWindow window)
+{
+    public string Name { get; } = name;
+
+    public DataType DataType { get; } = dataType;
+
+    public OutputBaseline Baseline { get; } = baseline;
+
+    public SlidingWindow Window { get; } = window;
+
+    public bool Drifting { get; set; }
+}
+
+/// <summary>Sampled rows of one request, copied out of it: feature values row-major, then one prediction per output per row.</summary>
+internal sealed record DriftSample(VersionDrift Target, int Rows, double[] Values, double[] Predictions);
+
+/// <summary>The figures of one evaluation, published whole so the exporter never reads half of one.</summary>
+public sealed class DriftFigures
+{
+    public DriftFigures(int windowRows, int features, int outputs)
+    {
+        WindowRows = windowRows;
+        Labels = new string[features];
+        Psi = new double[features];
+        Ks = new double[features];
+        NanRatio = new double[features];
+        OutOfRangeRatio = new double[features];
+        OutputNames = new string[outputs];
+        PredictionPsi = new double[outputs];
+    }
+
+    public int WindowRows { get; }
+
+    /// <summary>Exported feature labels; the last is "_rest" (maxima of the others) when there are more than the cap.</summary>
+    public string[] Labels { get; }
+
+    public double[] Psi { get; }
+
+    public double[] Ks { get; }
+
+    public double[] NanRatio { get; }
+
+    public double[] OutOfRangeRatio { get; }
+
+    public string[] OutputNames { get; }
+
+    public double[] PredictionPsi { get; }
+
+    /// <summary>Sets series <paramref name="at"/>; the "_rest" series keeps the maximum of what it is given.</summary>
+    internal void Set(int at, string label, double psi, double ks, double nan, double oor)
+    {
+        var merge = Labels[at] is not null;
+        Labels[at] = label;
+        Psi[at] = merge ? Math.Max(Psi[at], psi) : psi;
+        Ks[at] = merge ? Math.Max(Ks[at], ks) : ks;
+        NanRatio[at] = merge ? Math.Max(NanRatio[at], nan) : nan;
+        OutOfRangeRatio[at] = merge ? Math.Max(OutOfRangeRatio[at], oor) : oor;
+    }
+}
