@@ -16,6 +16,7 @@ internal static class CliApp
             ModelsCommand.Create(factory),
             RepositoryCommands.Load(factory),
             RepositoryCommands.Unload(factory),
+            BaselineCommand.Create(factory),
         };
     }
 }
