@@ -71,6 +71,8 @@ public sealed class CommandLineFlagsTests
     [InlineData("--dynamic-batching", "false", "Scheduler:DynamicBatchingByDefault")]
     [InlineData("--max-queue-size", "64", "Scheduler:DefaultMaxQueueSize")]
     [InlineData("--default-instance-count", "1", "Models:DefaultInstanceCount")]
+    [InlineData("--allow-drift-monitoring", "false", "Drift:Enabled")]
+    [InlineData("--drift-sample-rate", "0.5", "Drift:SampleRate")]
     public void Parse_KnownFlag_MapsToItsConfigurationKey(string flag, string value, string key)
     {
         var result = Parse(flag, value);
