@@ -22,13 +22,7 @@ public sealed partial class DriftMonitoringTests
     [Fact]
     public async Task ModelInfer_StableThenShiftedTraffic_GaugesCrossTheThresholdOnlyForTheShiftedFeature()
     {
-        using var repository = new TestRepository()
-            .AddModel(Model, TestModelFactory.Identity(TensorElementKind.Float, [null, 4]))
-            .AddConfig(Model, """
-                {"parameters": {"drift.sample_rate": {"string_value": "1"}, "drift.window": {"string_value": "200"},
-                                "drift.min_samples": {"string_value": "100"}}}
-                """);
-        File.WriteAllText(Path.Combine(repository.Root, Model, "1", DriftBaseline.FileName), DriftBaselineJson.Write(Baseline()));
+        using var repository = Repository();
         await using var server = await RunningServer.StartAsync(repository.Root);
         var monitor = server.App.Services.GetRequiredService<DriftMonitor>();
         var random = new Random(3);
@@ -55,6 +49,47 @@ public sealed partial class DriftMonitoringTests
         Assert.InRange(scrape[("inference_drift_prediction_psi", "OUTPUT0")], 0.2, 100);
         Assert.Equal(400, scrape[("inference_drift_samples_total", "")]);
         Assert.Equal(0, scrape[("inference_drift_dropped_total", "")]);
+    }
+
+    [Fact]
+    public async Task RepositoryModelUnload_MonitoredVersion_ItsDriftSeriesLeaveTheScrape()
+    {
+        using var repository = Repository();
+        await using var server = await RunningServer.StartAsync(repository.Root, new Dictionary<string, string?>
+        {
+            ["Server:ModelControlMode"] = "explicit",
+            ["Server:LoadModel:0"] = Model,
+        });
+        var monitor = server.App.Services.GetRequiredService<DriftMonitor>();
+        await SendAsync(server, new Random(5), rows: 120, shift: 0);
+        monitor.Flush();
+        Assert.True((await ScrapeAsync(server)).ContainsKey(("inference_drift_psi", "INPUT0[0]")));
+
+        await server.Client.RepositoryModelUnloadAsync(new RepositoryModelUnloadRequest { ModelName = Model });
+
+        Assert.DoesNotContain(monitor.Monitored, v => v.Model == Model);
+        // The exporter caches a scrape briefly: scrape until this model's series are gone, within a bound.
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
+        Dictionary<(string, string), double> scrape;
+        while ((scrape = await ScrapeAsync(server)).Count > 0 && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(200);
+        }
+
+        Assert.Empty(scrape);
+    }
+
+    /// <summary>The identity model, sampling every request, with its baseline.</summary>
+    private static TestRepository Repository()
+    {
+        var repository = new TestRepository()
+            .AddModel(Model, TestModelFactory.Identity(TensorElementKind.Float, [null, 4]))
+            .AddConfig(Model, """
+                {"parameters": {"drift.sample_rate": {"string_value": "1"}, "drift.window": {"string_value": "200"},
+                                "drift.min_samples": {"string_value": "100"}}}
+                """);
+        File.WriteAllText(Path.Combine(repository.Root, Model, "1", DriftBaseline.FileName), DriftBaselineJson.Write(Baseline()));
+        return repository;
     }
 
     /// <summary>2000 training rows, four features ~ N(0, 1).</summary>

@@ -28,6 +28,12 @@ internal static partial class DriftLog
 
     [LoggerMessage(707, LogLevel.Error, "Drift monitoring of model '{Model}' version {Version} failed on a sample; it is skipped (with the exception)", EventName = "DriftSampleFailed")]
     public static partial void SampleFailed(ILogger logger, Exception exception, string model, long version);
+
+    [LoggerMessage(708, LogLevel.Warning, "Model '{Model}' version {Version}: {Count} more features past drift.max_features drifted over the last {Rows} rows (their maxima are the series feature=\"_rest\")", EventName = "OtherFeaturesDrifted")]
+    public static partial void OtherFeaturesDrifted(ILogger logger, string model, long version, int count, int rows);
+
+    [LoggerMessage(709, LogLevel.Information, "Model '{Model}' version {Version}: {Count} more features past drift.max_features are back within thresholds over the last {Rows} rows", EventName = "OtherFeaturesRecovered")]
+    public static partial void OtherFeaturesRecovered(ILogger logger, string model, long version, int count, int rows);
 }
 
 /// <summary>Where threshold crossings go: the log, once per crossing each way.</summary>
@@ -38,6 +44,12 @@ internal sealed class DriftAlerts(ILogger logger)
 
     public void FeatureRecovered(VersionDrift v, string feature, double psi, double ks, double nan, double oor, int rows) =>
         DriftLog.FeatureRecovered(logger, v.Version.ModelName, v.Version.Version, feature, rows, psi, ks, nan, oor);
+
+    public void OtherFeaturesDrifted(VersionDrift v, int count, int rows) =>
+        DriftLog.OtherFeaturesDrifted(logger, v.Version.ModelName, v.Version.Version, count, rows);
+
+    public void OtherFeaturesRecovered(VersionDrift v, int count, int rows) =>
+        DriftLog.OtherFeaturesRecovered(logger, v.Version.ModelName, v.Version.Version, count, rows);
 
     public void PredictionDrifted(VersionDrift v, string output, double psi, int rows) =>
         DriftLog.PredictionDrifted(logger, v.Version.ModelName, v.Version.Version, output, rows, psi);

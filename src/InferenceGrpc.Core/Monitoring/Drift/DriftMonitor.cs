@@ -80,7 +80,12 @@ public sealed class DriftMonitor : IInferenceObserver
         }
 
         var sample = drift.Copy(observation.Request, observation.Result);
-        drift.Count(sample.Rows, _queue.Writer.TryWrite(sample));
+        var accepted = _queue.Writer.TryWrite(sample);
+        drift.Count(sample.Rows, accepted);
+        if (!accepted)
+        {
+            VersionDrift.Release(sample);
+        }
     }
 
     /// <summary>The consumer loop: runs until <paramref name="cancellationToken"/> fires (the host's background service).</summary>
@@ -100,10 +105,11 @@ public sealed class DriftMonitor : IInferenceObserver
     }
 
     /// <summary>
-    /// Folds every queued sample into its windows now and refreshes the figures of every version that got rows,
-    /// on the caller's thread: for tests and tools that need the figures deterministically, without waiting.
+    /// Folds every queued sample into its windows now, on the caller's thread, and (unless told not to) refreshes the
+    /// figures of every version that got rows: for tests and tools that need the figures deterministically, without
+    /// waiting. Without <paramref name="evaluate"/>, figures are refreshed only when due, as the background loop does.
     /// </summary>
-    public void Flush() => ProcessPending(evaluateAll: true);
+    public void Flush(bool evaluate = true) => ProcessPending(evaluateAll: evaluate);
 
     private void ProcessPending(bool evaluateAll)
     {
@@ -123,6 +129,10 @@ public sealed class DriftMonitor : IInferenceObserver
 #pragma warning restore CA1031
                 {
                     DriftLog.SampleFailed(_logger, ex, sample.Target.Version.ModelName, sample.Target.Version.Version);
+                }
+                finally
+                {
+                    VersionDrift.Release(sample);
                 }
             }
 

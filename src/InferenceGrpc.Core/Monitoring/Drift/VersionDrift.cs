@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Diagnostics;
 using System.Globalization;
 using InferenceGrpc.Core.Inference;
@@ -135,36 +136,40 @@ internal sealed class VersionDrift
     public DriftSample Copy(InferenceRequest request, InferenceResult result)
     {
         var rows = _batches && request.Inputs.Count > 0 && request.Inputs[0].Shape.Length > 0 ? (int)request.Inputs[0].Shape[0] : 1;
-        var values = new double[rows * Features.Length];
+        // Rented, and returned by the consumer once folded in (or at once when the queue drops the sample): a
+        // sampled request costs a copy, not garbage.
+        var values = ArrayPool<double>.Shared.Rent(Math.Max(1, rows * Features.Length));
         var offset = 0;
         foreach (var input in _inputs)
         {
             var tensor = Find(request.Inputs, input.Name);
             for (var r = 0; r < rows; r++)
             {
-                for (var f = 0; f < input.Elements.Length; f++)
+                var destination = values.AsSpan((r * Features.Length) + offset, input.Elements.Length);
+                if (tensor is null)
                 {
-                    values[(r * Features.Length) + offset + f] = tensor is null
-                        ? double.NaN
-                        : NumericElements.Read(input.DataType, tensor.Data.Span, (r * input.RowElements) + input.Elements[f]);
+                    destination.Fill(double.NaN);
+                }
+                else
+                {
+                    NumericElements.Gather(input.DataType, tensor.Data.Span, r * input.RowElements, input.Elements, destination);
                 }
             }
 
             offset += input.Elements.Length;
         }
 
-        var predictions = new double[rows * _outputs.Length];
+        var predictions = ArrayPool<double>.Shared.Rent(Math.Max(1, rows * _outputs.Length));
         for (var o = 0; o < _outputs.Length; o++)
         {
             var output = _outputs[o];
             var tensor = Find(result.Outputs, output.Name);
             var size = output.DataType.ElementSize();
             var perRow = tensor is null || rows == 0 ? 0 : tensor.Data.Length / size / rows;
+            var data = tensor is null ? default : tensor.Data.Span;
             for (var r = 0; r < rows; r++)
             {
-                predictions[(r * _outputs.Length) + o] = perRow == 0
-                    ? double.NaN
-                    : Summarise(output, tensor!.Data.Span, r * perRow, perRow);
+                predictions[(r * _outputs.Length) + o] = perRow == 0 ? double.NaN : Summarise(output, data, r * perRow, perRow);
             }
         }
 
@@ -204,6 +209,13 @@ internal sealed class VersionDrift
         return _rowsSinceEvaluation >= _evaluateEvery;
     }
 
+    /// <summary>Gives a sample's arrays back to the pool; the sample must not be used after.</summary>
+    public static void Release(DriftSample sample)
+    {
+        ArrayPool<double>.Shared.Return(sample.Values);
+        ArrayPool<double>.Shared.Return(sample.Predictions);
+    }
+
     /// <summary>
     /// Consumer only. Recomputes the figures and reports threshold crossings once each way (a feature that crossed
     /// is reported again only after it recovered).
@@ -221,6 +233,7 @@ internal sealed class VersionDrift
         var hasRest = Features.Length > exported;
         var count = exported + (hasRest ? 1 : 0);
         var figures = new DriftFigures(rows, count, _outputs.Length);
+        var (restDrifted, restRecovered) = (0, 0);
         for (var f = 0; f < Features.Length; f++)
         {
             var slot = Features[f];
@@ -231,7 +244,27 @@ internal sealed class VersionDrift
             var oor = window.OutOfRangeRatio;
             var at = Math.Min(f, exported);
             figures.Set(at, f < exported ? slot.Label : RestLabel, psi, ks, nan, oor);
-            Judge(slot, psi, ks, nan, oor, rows, alerts);
+            var change = Judge(slot, psi, ks, nan, oor);
+            if (f < exported)
+            {
+                Report(slot, change, psi, ks, nan, oor, rows, alerts);
+            }
+            else
+            {
+                // Past the cap, one line for all that crossed: a wide input (an image) must not log a line per pixel.
+                restDrifted += change > 0 ? 1 : 0;
+                restRecovered += change < 0 ? 1 : 0;
+            }
+        }
+
+        if (restDrifted > 0)
+        {
+            alerts.OtherFeaturesDrifted(this, restDrifted, rows);
+        }
+
+        if (restRecovered > 0)
+        {
+            alerts.OtherFeaturesRecovered(this, restRecovered, rows);
         }
 
         for (var o = 0; o < _outputs.Length; o++)
@@ -255,18 +288,34 @@ internal sealed class VersionDrift
         Volatile.Write(ref _figures, figures);
     }
 
-    private void Judge(FeatureSlot slot, double psi, double ks, double nan, double oor, int rows, DriftAlerts alerts)
+    /// <summary>+1 when the feature starts drifting, -1 when it recovers, 0 when its state holds.</summary>
+    private int Judge(FeatureSlot slot, double psi, double ks, double nan, double oor)
     {
         var s = Settings;
         if (!slot.Drifting && (psi > s.PsiThreshold || ks > s.KsThreshold || nan > s.NanThreshold || oor > s.OutOfRangeThreshold))
         {
             slot.Drifting = true;
-            alerts.FeatureDrifted(this, slot.Label, psi, ks, nan, oor, rows);
+            return 1;
         }
-        else if (slot.Drifting && psi <= s.PsiThreshold * Hysteresis && ks <= s.KsThreshold * Hysteresis &&
-                 nan <= s.NanThreshold * Hysteresis && oor <= s.OutOfRangeThreshold * Hysteresis)
+
+        if (slot.Drifting && psi <= s.PsiThreshold * Hysteresis && ks <= s.KsThreshold * Hysteresis &&
+            nan <= s.NanThreshold * Hysteresis && oor <= s.OutOfRangeThreshold * Hysteresis)
         {
             slot.Drifting = false;
+            return -1;
+        }
+
+        return 0;
+    }
+
+    private void Report(FeatureSlot slot, int change, double psi, double ks, double nan, double oor, int rows, DriftAlerts alerts)
+    {
+        if (change > 0)
+        {
+            alerts.FeatureDrifted(this, slot.Label, psi, ks, nan, oor, rows);
+        }
+        else if (change < 0)
+        {
             alerts.FeatureRecovered(this, slot.Label, psi, ks, nan, oor, rows);
         }
     }
@@ -360,7 +409,10 @@ internal sealed class MonitoredOutput(string name, DataType dataType, OutputBase
     public bool Drifting { get; set; }
 }
 
-/// <summary>Sampled rows of one request, copied out of it: feature values row-major, then one prediction per output per row.</summary>
+/// <summary>
+/// Sampled rows of one request, copied out of it: feature values row-major, then one prediction per output per row.
+/// The arrays are rented (possibly longer than needed) and go back to the pool through <see cref="VersionDrift.Release"/>.
+/// </summary>
 internal sealed record DriftSample(VersionDrift Target, int Rows, double[] Values, double[] Predictions);
 
 /// <summary>The figures of one evaluation, published whole so the exporter never reads half of one.</summary>

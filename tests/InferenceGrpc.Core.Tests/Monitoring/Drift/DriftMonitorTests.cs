@@ -169,7 +169,7 @@ public sealed class DriftMonitorTests
     }
 
     [Fact]
-    public void Flush_MoreFeaturesThanTheCap_SummarisesTheRestAsTheirMaxima()
+    public void Flush_MoreFeaturesThanTheCap_SummarisesTheRestAsTheirMaximaAndOneWarning()
     {
         using var kit = new DriftKit(new Dictionary<string, string> { ["drift.sample_rate"] = "1", ["drift.window"] = "500", ["drift.max_features"] = "1" });
 
@@ -179,6 +179,9 @@ public sealed class DriftMonitorTests
         Assert.Equal(["x[0]", "_rest"], kit.Figures.Labels);
         Assert.Equal(1, kit.Figure(f => f.OutOfRangeRatio, "_rest"));
         Assert.Equal(0, kit.Figure(f => f.OutOfRangeRatio, "x[0]"));
+        // x[0], constant, drifted too and is named; features past the cap are reported together, in one line.
+        Assert.Equal(1, kit.Count("FeatureDrifted"));
+        Assert.Equal(1, kit.Count("OtherFeaturesDrifted"));
     }
 
     [Fact]
