@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Diagnostics;
 using System.Globalization;
 using InferenceGrpc.Core.Inference;
 using InferenceGrpc.Core.Models;
@@ -376,85 +375,5 @@ internal sealed class VersionDrift
         }
 
         return null;
-    }
-}
-
-/// <summary>One monitored input: which elements of each row are features.</summary>
-internal sealed record MonitoredInput(string Name, DataType DataType, int RowElements, int[] Elements);
-
-/// <summary>One monitored feature: its label ("x[3]"), reference, window and whether it is drifting now.</summary>
-[DebuggerDisplay("{Label}")]
-internal sealed class FeatureSlot(string label, FeatureBaseline baseline, SlidingWindow window)
-{
-    public string Label { get; } = label;
-
-    public FeatureBaseline Baseline { get; } = baseline;
-
-    public SlidingWindow Window { get; } = window;
-
-    public bool Drifting { get; set; }
-}
-
-/// <summary>One monitored output: its reference prediction distribution and window.</summary>
-internal sealed class MonitoredOutput(string name, DataType dataType, OutputBaseline baseline, SlidingWindow window)
-{
-    public string Name { get; } = name;
-
-    public DataType DataType { get; } = dataType;
-
-    public OutputBaseline Baseline { get; } = baseline;
-
-    public SlidingWindow Window { get; } = window;
-
-    public bool Drifting { get; set; }
-}
-
-/// <summary>
-/// Sampled rows of one request, copied out of it: feature values row-major, then one prediction per output per row.
-/// The arrays are rented (possibly longer than needed) and go back to the pool through <see cref="VersionDrift.Release"/>.
-/// </summary>
-internal sealed record DriftSample(VersionDrift Target, int Rows, double[] Values, double[] Predictions);
-
-/// <summary>The figures of one evaluation, published whole so the exporter never reads half of one.</summary>
-public sealed class DriftFigures
-{
-    public DriftFigures(int windowRows, int features, int outputs)
-    {
-        WindowRows = windowRows;
-        Labels = new string[features];
-        Psi = new double[features];
-        Ks = new double[features];
-        NanRatio = new double[features];
-        OutOfRangeRatio = new double[features];
-        OutputNames = new string[outputs];
-        PredictionPsi = new double[outputs];
-    }
-
-    public int WindowRows { get; }
-
-    /// <summary>Exported feature labels; the last is "_rest" (maxima of the others) when there are more than the cap.</summary>
-    public string[] Labels { get; }
-
-    public double[] Psi { get; }
-
-    public double[] Ks { get; }
-
-    public double[] NanRatio { get; }
-
-    public double[] OutOfRangeRatio { get; }
-
-    public string[] OutputNames { get; }
-
-    public double[] PredictionPsi { get; }
-
-    /// <summary>Sets series <paramref name="at"/>; the "_rest" series keeps the maximum of what it is given.</summary>
-    internal void Set(int at, string label, double psi, double ks, double nan, double oor)
-    {
-        var merge = Labels[at] is not null;
-        Labels[at] = label;
-        Psi[at] = merge ? Math.Max(Psi[at], psi) : psi;
-        Ks[at] = merge ? Math.Max(Ks[at], ks) : ks;
-        NanRatio[at] = merge ? Math.Max(NanRatio[at], nan) : nan;
-        OutOfRangeRatio[at] = merge ? Math.Max(OutOfRangeRatio[at], oor) : oor;
     }
 }
