@@ -34,6 +34,9 @@ internal static partial class DriftLog
 
     [LoggerMessage(709, LogLevel.Information, "Model '{Model}' version {Version}: {Count} more features past drift.max_features are back within thresholds over the last {Rows} rows", EventName = "OtherFeaturesRecovered")]
     public static partial void OtherFeaturesRecovered(ILogger logger, string model, long version, int count, int rows);
+
+    [LoggerMessage(710, LogLevel.Error, "Setting up drift monitoring of model '{Model}' version {Version} failed; it serves unmonitored (with the exception)", EventName = "DriftSetUpFailed")]
+    public static partial void SetUpFailed(ILogger logger, Exception exception, string model, long version);
 }
 
 /// <summary>Where threshold crossings go: the log, once per crossing each way.</summary>

@@ -13,8 +13,9 @@ namespace InferenceGrpc.Core.Monitoring.Drift;
 /// lock-free counter), copies the sampled rows' monitored elements and hands them to a bounded queue, dropping and
 /// counting when that is full. One consumer (<see cref="RunAsync"/>) folds samples into per-feature sliding windows,
 /// computes PSI, KS, NaN and out-of-range ratios against the version's baseline, logs threshold crossings, and
-/// publishes the figures for the "InferenceGrpc" meter's gauges. A version is set up when first seen and forgotten
-/// once it leaves the registry, so unloaded versions stop exporting and free their windows.
+/// publishes the figures for the "InferenceGrpc" meter's gauges. A version is set up once loaded (a background pass
+/// over the registry, or its first request if that comes first) and forgotten once it leaves the registry, so
+/// unloaded versions stop exporting and free their windows.
 /// </summary>
 public sealed class DriftMonitor : IInferenceObserver
 {
@@ -88,8 +89,38 @@ public sealed class DriftMonitor : IInferenceObserver
         }
     }
 
-    /// <summary>The consumer loop: runs until <paramref name="cancellationToken"/> fires (the host's background service).</summary>
-    public async Task RunAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The consumer loop, and beside it a pass over the registry every <paramref name="setUpEvery"/> (default 1 s)
+    /// that sets up newly loaded versions, so their baseline is read here rather than by their first request.
+    /// Runs until <paramref name="cancellationToken"/> fires (the host's background service).
+    /// </summary>
+    public Task RunAsync(CancellationToken cancellationToken, TimeSpan? setUpEvery = null, TimeProvider? time = null) =>
+        Task.WhenAll(ConsumeAsync(cancellationToken), SetUpLoadedAsync(setUpEvery ?? TimeSpan.FromSeconds(1), time ?? TimeProvider.System, cancellationToken));
+
+    /// <summary>
+    /// Sets up every ready version of the registry not seen yet: reads and checks its baseline and builds its windows.
+    /// A version's first request does the same when it comes first.
+    /// </summary>
+    public void SetUpLoaded()
+    {
+        if (!_options.Enabled)
+        {
+            return;
+        }
+
+        foreach (var model in _registry.Models)
+        {
+            foreach (var version in model.Versions.Values)
+            {
+                if (version.State == ModelState.Ready && !_versions.ContainsKey(version))
+                {
+                    SetUp(version);
+                }
+            }
+        }
+    }
+
+    private async Task ConsumeAsync(CancellationToken cancellationToken)
     {
         try
         {
@@ -101,6 +132,23 @@ public sealed class DriftMonitor : IInferenceObserver
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
             // Shutdown: queued samples are statistics, not requests; they are let go.
+        }
+    }
+
+    private async Task SetUpLoadedAsync(TimeSpan period, TimeProvider time, CancellationToken cancellationToken)
+    {
+        using var timer = new PeriodicTimer(period, time);
+        try
+        {
+            do
+            {
+                SetUpLoaded();
+            }
+            while (await timer.WaitForNextTickAsync(cancellationToken).ConfigureAwait(false));
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // Shutdown.
         }
     }
 
@@ -194,6 +242,13 @@ public sealed class DriftMonitor : IInferenceObserver
         catch (Exception ex) when (ex is DriftBaselineException or IOException or UnauthorizedAccessException)
         {
             DriftLog.BaselineInvalid(_logger, version.ModelName, version.Version, ex.Message);
+            return null;
+        }
+#pragma warning disable CA1031 // a bug here must leave the version unmonitored (cached as off), never retried per request
+        catch (Exception ex)
+#pragma warning restore CA1031
+        {
+            DriftLog.SetUpFailed(_logger, ex, version.ModelName, version.Version);
             return null;
         }
     }

@@ -185,6 +185,38 @@ public sealed class DriftMonitorTests
     }
 
     [Fact]
+    public void SetUpLoaded_ReadyVersion_IsMonitoredBeforeItsFirstRequestAndSetUpOnce()
+    {
+        using var kit = new DriftKit();
+
+        kit.Monitor.SetUpLoaded();
+
+        Assert.Equal(kit.Model, Assert.Single(kit.Monitor.Monitored).Model);
+        kit.Feed(10);
+        kit.Monitor.SetUpLoaded();
+        Assert.Equal(1, kit.Count("DriftMonitoringOn"));
+        Assert.Equal(10, kit.View.SampledRows);
+    }
+
+    [Fact]
+    public async Task RunAsync_Started_SetsUpLoadedVersionsAndFoldsSamplesInTheBackground()
+    {
+        using var kit = new DriftKit(new Dictionary<string, string> { ["drift.sample_rate"] = "1", ["drift.window"] = "100", ["drift.min_samples"] = "10" });
+        using var stop = new CancellationTokenSource();
+        var time = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        var loop = kit.Monitor.RunAsync(stop.Token, TimeSpan.FromSeconds(1), time);
+
+        kit.Feed(10);
+        // The consumer runs on its own; Flush takes the same lock, so after it every queued sample has been folded.
+        kit.Monitor.Flush();
+        stop.Cancel();
+        await loop;
+
+        Assert.Equal(10, Assert.IsType<DriftFigures>(kit.View.Figures).WindowRows);
+        Assert.Equal(1, kit.Count("DriftMonitoringOn"));
+    }
+
+    [Fact]
     public void Monitored_VersionUnloaded_IsForgottenWithItsWindows()
     {
         using var kit = new DriftKit();
