@@ -32,28 +32,40 @@ internal static class BaselineCommand
         var bins = new Option<int>("--bins") { Description = "PSI bins per feature (default: 10, deciles).", DefaultValueFactory = _ => BaselineBuilder.DefaultBins };
         var quantiles = new Option<int>("--quantiles") { Description = "Quantile points per feature for KS (default: 101, every percentile).", DefaultValueFactory = _ => BaselineBuilder.DefaultQuantiles };
         var maxFeatures = new Option<int>("--max-features") { Description = "Features per input, from position 0 (default: 4096); the server monitors only these.", DefaultValueFactory = _ => 4096 };
+        var predictions = new Option<string>("--predictions")
+        {
+            Description = "Reference predictions instead of --server: one row per dataset row, as .csv (every column an element of one output), .jsonl (output name to values) or .npy.",
+        };
+        var outputName = new Option<string>("--output-name") { Description = "Output name for a .csv or .npy --predictions file (default: 'output')." };
         var batch = new Option<int>("--batch-size") { Description = "Rows per request with --server, for models that batch (default: 32).", DefaultValueFactory = _ => 32 };
 
         var command = new Command("baseline", "Compute a drift baseline (baseline.json) from a training dataset.")
         {
-            data, output, server, model, version, inputName, bins, quantiles, maxFeatures, batch,
+            data, output, server, model, version, inputName, bins, quantiles, maxFeatures, batch, predictions, outputName,
         };
         command.SetAction((parse, ct) => RunAsync(
             new Arguments(parse.GetRequiredValue(data), parse.GetValue(output) ?? DriftBaseline.FileName, parse.GetValue(server), parse.GetValue(model),
                 parse.GetValue(version) ?? "", parse.GetValue(inputName), parse.GetValue(bins), parse.GetValue(quantiles),
-                parse.GetValue(maxFeatures), parse.GetValue(batch)),
+                parse.GetValue(maxFeatures), parse.GetValue(batch), parse.GetValue(predictions), parse.GetValue(outputName)),
             factory, parse.InvocationConfiguration.Output, parse.InvocationConfiguration.Error, ct));
         return command;
     }
 
     private sealed record Arguments(
-        string Data, string Out, string? Server, string? Model, string Version, string? InputName, int Bins, int Quantiles, int MaxFeatures, int BatchSize);
+        string Data, string Out, string? Server, string? Model, string Version, string? InputName, int Bins, int Quantiles, int MaxFeatures, int BatchSize,
+        string? Predictions, string? OutputName);
 
     private static async Task<int> RunAsync(Arguments args, ClientFactory factory, TextWriter output, TextWriter error, CancellationToken ct)
     {
         if (args.Server is not null && args.Model is null)
         {
             error.WriteLine("error: --server needs --model (the model whose predictions to record)");
+            return ExitCodes.BadInput;
+        }
+
+        if (args.Server is not null && args.Predictions is not null)
+        {
+            error.WriteLine("error: --server and --predictions both give the reference predictions; pass one");
             return ExitCodes.BadInput;
         }
 
@@ -83,7 +95,8 @@ internal static class BaselineCommand
             DriftBaseline baseline;
             if (args.Server is null)
             {
-                baseline = new DriftBaseline(dataset[0].Rows, Inputs(Named(dataset, args.InputName ?? "input"), args), []);
+                var outputs = args.Predictions is null ? [] : PredictionsFromFile(args.Predictions, dataset[0].Rows, args);
+                baseline = new DriftBaseline(dataset[0].Rows, Inputs(Named(dataset, args.InputName ?? "input"), args), outputs);
             }
             else
             {
@@ -118,6 +131,40 @@ internal static class BaselineCommand
             error.WriteLine($"error: cannot write {args.Out}: {ex.Message}");
             return ExitCodes.BadInput;
         }
+    }
+
+    /// <summary>Summarises a file of reference predictions, one row per dataset row.</summary>
+    private static OutputBaseline[] PredictionsFromFile(string path, int rows, Arguments args)
+    {
+        IReadOnlyList<DatasetInput> file;
+        try
+        {
+            file = DatasetReader.Load(path);
+        }
+        catch (InputFileException ex)
+        {
+            throw new InputFileException($"{path}: {ex.Message}");
+        }
+
+        return file.Select(o =>
+        {
+            if (o.Rows != rows)
+            {
+                throw new InputFileException($"{path}: expected {rows} prediction rows (one per dataset row), got {o.Rows}");
+            }
+
+            var name = o.Name ?? args.OutputName ?? "output";
+            var kind = o.RowElements >= 2 ? PredictionKind.Classes : PredictionKind.Scores;
+            var summaries = new double[rows];
+            for (var r = 0; r < rows; r++)
+            {
+                summaries[r] = BaselineBuilder.Summarise(kind, o.Values.AsSpan(r * o.RowElements, o.RowElements));
+            }
+
+            return kind == PredictionKind.Classes
+                ? BaselineBuilder.Classes(name, summaries.Select(c => (int)c).ToArray(), o.RowElements)
+                : BaselineBuilder.Scores(name, summaries, args.Bins);
+        }).ToArray();
     }
 
     /// <summary>Gives a name to the dataset's unnamed input (CSV, .npy).</summary>

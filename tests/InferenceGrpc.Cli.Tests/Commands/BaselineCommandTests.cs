@@ -73,6 +73,34 @@ public sealed class BaselineCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Baseline_PredictionsFile_RecordsScoresAndClasses()
+    {
+        using var data = TempFile.WithText(".csv", "a\n1\n2\n3\n4\n");
+        using var predictions = TempFile.WithText(".jsonl",
+            "{\"probs\": [0.9, 0.1], \"score\": 1}\n{\"probs\": [0.2, 0.8], \"score\": 2}\n{\"probs\": [0.3, 0.7], \"score\": 3}\n{\"probs\": [0.6, 0.4], \"score\": 4}\n");
+
+        var (exitCode, _, stderr) = await CliRunner.RunAsync(new FakeCallInvoker(), "baseline", "-d", data.Path, "-o", _out, "--predictions", predictions.Path);
+
+        Assert.True(exitCode == 0, stderr);
+        var baseline = DriftBaselineJson.Parse(await File.ReadAllTextAsync(_out));
+        Assert.Equal(PredictionKind.Classes, baseline.Outputs[0].Kind);
+        Assert.Equal([0.5, 0.5], baseline.Outputs[0].BinProportions);
+        Assert.Equal(("score", PredictionKind.Scores), (baseline.Outputs[1].Name, baseline.Outputs[1].Kind));
+    }
+
+    [Fact]
+    public async Task Baseline_PredictionsOfOtherRowCount_IsABadInput()
+    {
+        using var data = TempFile.WithText(".csv", "a\n1\n2\n");
+        using var predictions = TempFile.WithText(".csv", "p\n1\n");
+
+        var (exitCode, _, stderr) = await CliRunner.RunAsync(new FakeCallInvoker(), "baseline", "-d", data.Path, "-o", _out, "--predictions", predictions.Path);
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("expected 2 prediction rows (one per dataset row), got 1", stderr, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Baseline_RowSizeDiffersFromTheModel_FailsNamingBoth()
     {
         using var data = TempFile.WithText(".csv", "a,b,c\n1,2,3\n");
