@@ -17,6 +17,7 @@ internal static class CliApp
             RepositoryCommands.Load(factory),
             RepositoryCommands.Unload(factory),
             BatchCommand.Create(factory),
+            BaselineCommand.Create(factory),
         };
     }
 }

@@ -74,6 +74,8 @@ public sealed class CommandLineFlagsTests
     [InlineData("--capture-directory", "/var/captures", "Capture:Directory")]
     [InlineData("--capture-queue-size", "256", "Capture:QueueSize")]
     [InlineData("--shadow-max-inflight", "8", "Shadow:MaxInFlight")]
+    [InlineData("--allow-drift-monitoring", "false", "Drift:Enabled")]
+    [InlineData("--drift-sample-rate", "0.5", "Drift:SampleRate")]
     public void Parse_KnownFlag_MapsToItsConfigurationKey(string flag, string value, string key)
     {
         var result = Parse(flag, value);

@@ -65,6 +65,8 @@ public static class CommandLineFlags
         new("--capture-directory", "Capture:Directory", Kind.Text, "Prediction capture: directory of the JSONL files, one folder per model; models opt in with capture.sample_rate (default: none, capture off)."),
         new("--capture-queue-size", "Capture:QueueSize", Kind.Integer, "Prediction capture: records waiting for the writer before more are dropped and counted (default: 1024)."),
         new("--shadow-max-inflight", "Shadow:MaxInFlight", Kind.Integer, "Shadow versions: mirrored requests queued or running at once before more are dropped and counted (default: 32)."),
+        new("--allow-drift-monitoring", "Drift:Enabled", Kind.Boolean, "Monitor input and prediction drift of versions that ship a baseline.json (default: true)."),
+        new("--drift-sample-rate", "Drift:SampleRate", Kind.Text, "Fraction of requests sampled for drift monitoring, 0..1, of models whose config sets no drift.sample_rate (default: 0.1)."),
     ];
 
     /// <summary>The result of parsing: configuration values, or the errors that stop the server.</summary>

@@ -9,6 +9,7 @@ using InferenceGrpc.Core.Monitoring.Shadow;
 using InferenceGrpc.OnnxRuntime;
 using InferenceGrpc.Server.Health;
 using InferenceGrpc.Server.Interceptors;
+using InferenceGrpc.Server.Monitoring;
 using InferenceGrpc.Server.Services;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -55,6 +56,7 @@ public static class ServerHost
             Validate<OnnxRuntimeOptions>(app.Services, failures);
             Validate<CaptureOptions>(app.Services, failures);
             Validate<ShadowOptions>(app.Services, failures);
+            Validate<Core.Monitoring.Drift.DriftOptions>(app.Services, failures);
             if (failures.Count > 0)
             {
                 await Console.Error.WriteLineAsync("error: " + string.Join("\nerror: ", failures)).ConfigureAwait(false);
@@ -212,6 +214,7 @@ public static class ServerHost
         services.AddSingleton(sp => sp.GetRequiredService<IOptions<ShadowOptions>>().Value);
         services.AddPredictionCapture();
         services.AddShadowVersions();
+        services.AddDriftMonitoring(serverOptions);
 
         configure?.Invoke(builder);
         var app = builder.Build();

@@ -9,6 +9,9 @@ public static partial class ExportedMetrics
 {
     public static string SourcePath => Path.Combine(SourceTree.Root, "src", "InferenceGrpc.Core", "Diagnostics", "InferenceMetrics.cs");
 
+    /// <summary>Features that make their own instruments on the same meter (drift, capture, shadow).</summary>
+    public static string MonitoringPath => Path.Combine(SourceTree.Root, "src", "InferenceGrpc.Core", "Monitoring");
+
     /// <summary>Instrument kind by Prometheus base name (no _bucket/_sum/_count): "gauge", "counter" or "histogram".</summary>
     public static IReadOnlyDictionary<string, string> Instruments { get; } = Read();
 
@@ -29,6 +32,11 @@ public static partial class ExportedMetrics
     private static Dictionary<string, string> Read()
     {
         var source = File.ReadAllText(SourcePath);
+        if (Directory.Exists(MonitoringPath))
+        {
+            source += string.Concat(Directory.EnumerateFiles(MonitoringPath, "*.cs", SearchOption.AllDirectories).Order().Select(File.ReadAllText));
+        }
+
         var result = new Dictionary<string, string>();
         foreach (Match m in Instrument().Matches(source))
         {
@@ -51,7 +59,7 @@ public static partial class ExportedMetrics
         return result;
     }
 
-    [GeneratedRegex("""(?:Create|CreateObservable)(?<factory>Histogram|Counter|Gauge|UpDownCounter)(?:<\w+>)?\(\s*"(?<name>inference\.[a-z.]+)"(?:\s*,\s*"(?<unit>[^"]*)")?""")]
+    [GeneratedRegex("""(?:Create|CreateObservable)(?<factory>Histogram|Counter|Gauge|UpDownCounter)(?:<\w+>)?\(\s*"(?<name>inference\.[a-z._]+)"(?:\s*,\s*"(?<unit>[^"]*)")?""")]
     private static partial Regex Instrument();
 
     [GeneratedRegex(@"(?<![\w:])inference_[a-z_]+(?![\w:])")]

@@ -9,7 +9,7 @@ public sealed partial class ObservabilityDocTests
 {
     private static readonly (int From, int To, string Area)[] Ranges =
         [(1, 99, "hosting"), (100, 199, "model loading"), (200, 299, "ONNX Runtime"), (300, 399, "request errors"), (600, 699, "security"), (1000, 1099, "batching"),
-         (750, 799, "prediction capture and shadow versions"), (800, 849, "ensembles")];
+         (700, 749, "drift monitoring"), (750, 799, "prediction capture and shadow versions"), (800, 849, "ensembles")];
 
     private readonly string _doc = File.ReadAllText(SourceTree.ObservabilityDoc);
 

@@ -2,9 +2,11 @@ using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Inference;
+using InferenceGrpc.Core.Monitoring.Drift;
 using InferenceGrpc.Server.Hosting;
 using InferenceGrpc.TestModels;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace InferenceGrpc.Observability.Tests.Infrastructure;
 
@@ -27,12 +29,16 @@ public sealed class ScrapeFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         TestModelFactory.WriteToRepository(_repository, Model, 1, TestModelFactory.Identity(TensorElementKind.Float, [null, 4]));
-        // Version 2 mirrors its traffic to version 1 and both capture every request, so the capture and shadow series exist.
+        // Version 2 mirrors its traffic to version 1 and both capture every request, so the capture and shadow series exist;
+        // version 2, which every request reaches, ships a drift baseline, so the drift series exist too.
         TestModelFactory.WriteToRepository(_repository, Model, 2, TestModelFactory.Identity(TensorElementKind.Float, [null, 4]));
         File.WriteAllText(Path.Combine(_repository, Model, "config.json"), """
             {"version_policy": {"all": {}}, "parameters": {"capture.sample_rate": {"string_value": "1"},
-             "shadow.version": {"string_value": "1"}, "shadow.fraction": {"string_value": "1"}}}
+             "shadow.version": {"string_value": "1"}, "shadow.fraction": {"string_value": "1"},
+             "drift.sample_rate": {"string_value": "1"}, "drift.window": {"string_value": "10"},
+             "drift.min_samples": {"string_value": "1"}}}
             """);
+        WriteDriftBaseline(version: 2);
         _app = ServerHost.Build(new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase)
         {
             ["Server:ModelRepository"] = _repository,
@@ -61,6 +67,8 @@ public sealed class ScrapeFixture : IAsyncLifetime
         await Assert.ThrowsAsync<RpcException>(() => client.ModelInferAsync(Request("NOT_AN_INPUT")).ResponseAsync);
 
         // The runtime's GC gauges report only once a collection has happened; this process is the server's.
+        // The drift consumer runs in the background: fold the sampled row in now, so the drift gauges are in the scrape.
+        _app.Services.GetRequiredService<DriftMonitor>().Flush();
         GC.Collect();
         Scrape = await ScrapeAsync(ServerHost.MetricsAddress(_app) ?? throw new InvalidOperationException("metrics are not served"));
     }
@@ -85,6 +93,16 @@ public sealed class ScrapeFixture : IAsyncLifetime
         {
             // A leftover temp folder is harmless.
         }
+    }
+
+    /// <summary>Drift monitoring on for the model (every request sampled, figures from the first row), so its series exist.</summary>
+    private void WriteDriftBaseline(int version)
+    {
+        double[] reference = [-1, 0, 1, 2];
+        var baseline = new DriftBaseline(4,
+            [new InputBaseline("INPUT0", Enumerable.Range(0, 4).Select(i => BaselineBuilder.Feature(i, reference)).ToArray())],
+            [BaselineBuilder.Classes("OUTPUT0", [0, 1, 2, 3], 4)]);
+        File.WriteAllText(Path.Combine(_repository, Model, version.ToString(System.Globalization.CultureInfo.InvariantCulture), DriftBaseline.FileName), DriftBaselineJson.Write(baseline));
     }
 
     private static ModelInferRequest Request(string input)
