@@ -45,7 +45,8 @@ internal static class Stages
     {
         Name = name,
         MaxBatchSize = 8,
-        Parameters = parameters.ToDictionary(p => p.Key, p => p.Value, StringComparer.Ordinal),
+        // Later pairs win, so a test can override a helper's defaults.
+        Parameters = parameters.GroupBy(p => p.Key, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.Last().Value, StringComparer.Ordinal),
     };
 
     /// <summary>A BYTES [rows, 1] input of the given elements.</summary>
