@@ -14,7 +14,7 @@ namespace InferenceGrpc.Core.Batching;
 /// reader) and a pool of instances. The loop first waits for a free instance, then takes what is queued, so
 /// batches grow by themselves while every instance is busy; with no queue delay it is work-conserving.
 /// </summary>
-public sealed class ModelScheduler : IDisposable
+public sealed class ModelScheduler : IModelScheduler
 {
     private static readonly ObjectPool<List<PendingInference>> BatchLists =
         new DefaultObjectPool<List<PendingInference>>(new ListPolicy(), 64);

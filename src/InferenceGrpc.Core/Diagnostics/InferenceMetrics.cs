@@ -92,7 +92,7 @@ public sealed class InferenceMetrics
         _ => "internal",
     };
 
-    private static IEnumerable<Measurement<int>> Observe(ModelRegistry registry, Func<Batching.ModelScheduler, int> value)
+    private static IEnumerable<Measurement<int>> Observe(ModelRegistry registry, Func<Batching.IModelScheduler, int> value)
     {
         foreach (var model in registry.Models)
         {

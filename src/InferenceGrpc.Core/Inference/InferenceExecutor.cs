@@ -26,6 +26,7 @@ public sealed class InferenceExecutor(
         {
             version = registry.ResolveReady(request.ModelName, request.ModelVersion);
             var rows = RequestValidator.Validate(request, version.Signature!, request.ModelName);
+            Classification.Classifier.Validate(request, version.Signature!, request.ModelName);
             Task<InferenceResult> queued;
             try
             {
@@ -46,7 +47,7 @@ public sealed class InferenceExecutor(
             version.Scheduler.Statistics.Success.Add(elapsed);
             metrics?.RecordRequest(version.Scheduler.Tags, "success", elapsed);
             Observe(version, request, result, elapsed);
-            return result;
+            return Classify(version, request, result);
         }
         catch (InferenceException ex)
         {
@@ -59,6 +60,20 @@ public sealed class InferenceExecutor(
                 metrics.RecordRequest(tags, InferenceMetrics.Outcome(ex.Kind), elapsed);
             }
 
+            throw;
+        }
+    }
+
+    /// <summary>The classification extension, after the observers saw the model's own outputs.</summary>
+    private static InferenceResult Classify(ModelVersion version, InferenceRequest request, InferenceResult result)
+    {
+        try
+        {
+            return Classification.Classifier.Apply(result, request, version.Signature!, version.Labels);
+        }
+        catch
+        {
+            result.Dispose();
             throw;
         }
     }

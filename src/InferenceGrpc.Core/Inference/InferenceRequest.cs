@@ -5,6 +5,8 @@ namespace InferenceGrpc.Core.Inference;
 /// <summary>A decoded inference request, independent of the wire format that carried it.</summary>
 public sealed class InferenceRequest
 {
+    private static readonly IReadOnlyDictionary<string, int> NoClassifications = new Dictionary<string, int>();
+
     public required string ModelName { get; init; }
 
     /// <summary>The version asked for, as sent; empty means the model's default (highest ready) version.</summary>
@@ -17,6 +19,12 @@ public sealed class InferenceRequest
 
     /// <summary>The outputs asked for, in the order wanted; empty means every output of the model.</summary>
     public IReadOnlyList<string> RequestedOutputs { get; init; } = [];
+
+    /// <summary>
+    /// Requested outputs to return as their top k classes (Triton's classification extension: the output's
+    /// <c>classification</c> parameter), output name → k (1 or more); empty: none.
+    /// </summary>
+    public IReadOnlyDictionary<string, int> Classifications { get; init; } = NoClassifications;
 
     /// <summary>Priority level, 1 = highest; 0 = the model's default level (the <c>priority</c> parameter).</summary>
     public ulong Priority { get; init; }

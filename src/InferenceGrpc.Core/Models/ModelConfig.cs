@@ -12,6 +12,9 @@ public sealed record ModelConfig
     public const string DefaultModelFileName = "model.onnx";
     public const string OnnxBackend = "onnxruntime";
 
+    /// <summary>The platform of a pipeline of other models (Triton's ensemble).</summary>
+    public const string EnsemblePlatform = "ensemble";
+
     public required string Name { get; init; }
 
     public string Platform { get; init; } = OnnxPlatform;
@@ -43,6 +46,15 @@ public sealed record ModelConfig
 
     /// <summary>Backend parameters, e.g. <c>intra_op_thread_count</c> (Triton's onnxruntime backend names).</summary>
     public IReadOnlyDictionary<string, string> Parameters { get; init; } = new Dictionary<string, string>();
+
+    /// <summary>The pipeline of an ensemble (<see cref="EnsemblePlatform"/>); null for every other model.</summary>
+    public Ensembles.EnsembleScheduling? Ensemble { get; init; }
+
+    /// <summary>
+    /// Output name → its <c>label_filename</c> (a file in the model folder, one class label per line), for the
+    /// classification extension.
+    /// </summary>
+    public IReadOnlyDictionary<string, string> LabelFiles { get; init; } = new Dictionary<string, string>();
 
     /// <summary>The execution kind the first instance group asks for; every group of one version shares it.</summary>
     public ExecutionKind ExecutionKind => InstanceGroups.Count == 0 ? ExecutionKind.Auto : InstanceGroups[0].Kind;

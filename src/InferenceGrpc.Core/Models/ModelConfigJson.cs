@@ -43,10 +43,12 @@ public static class ModelConfigJson
             errors.Add($"'name' is '{name}' but the model folder is '{modelName}'; they must agree");
         }
 
-        if (dto.Platform is { } platform && platform != ModelConfig.OnnxPlatform)
+        if (dto.Platform is { } platform && platform != ModelConfig.OnnxPlatform && platform != ModelConfig.EnsemblePlatform)
         {
-            errors.Add($"'platform' is '{platform}'; only '{ModelConfig.OnnxPlatform}' is served");
+            errors.Add($"'platform' is '{platform}'; only '{ModelConfig.OnnxPlatform}' and '{ModelConfig.EnsemblePlatform}' are served");
         }
+
+        var ensemble = Ensemble(dto, errors);
 
         // Which backends exist is the host's business (BackendCatalog checks it at load, naming those it has).
         if (dto.Backend is { } backend && (backend.Length == 0 || backend.Trim() != backend))
@@ -61,6 +63,7 @@ public static class ModelConfigJson
 
         var inputs = Tensors("input", dto.Input, errors);
         var outputs = Tensors("output", dto.Output, errors);
+        var labelFiles = LabelFiles(dto, errors);
         var policy = Policy(dto.VersionPolicy, errors);
         var groups = Groups(dto.InstanceGroup, errors);
         var batching = Batching(dto.DynamicBatching, errors);
@@ -77,7 +80,7 @@ public static class ModelConfigJson
             }
         }
 
-        if (dto.DefaultModelFilename is { } file && (file.Length == 0 || file.Contains('/') || file.Contains('\\') || file is "." or ".."))
+        if (dto.DefaultModelFilename is { } file && !IsPlainFileName(file))
         {
             errors.Add($"'default_model_filename' must be a plain file name, got '{file}'");
         }
@@ -87,7 +90,7 @@ public static class ModelConfigJson
             throw new ModelConfigException($"model '{modelName}': {source}: " + string.Join("; ", errors));
         }
 
-        return new ModelConfig
+        var config = new ModelConfig
         {
             Name = modelName,
             MaxBatchSize = dto.MaxBatchSize,
@@ -102,7 +105,124 @@ public static class ModelConfigJson
 
             // Metadata's platform: Triton's ONNX name for the onnxruntime backend, else the backend's own name.
             Platform = dto.Backend is { } named && named != ModelConfig.OnnxBackend ? named : ModelConfig.OnnxPlatform,
+            Ensemble = ensemble,
+            LabelFiles = labelFiles,
         };
+
+        // An ensemble runs on no backend of the catalog: the loader builds its step runner instead.
+        return ensemble is null ? config : config with { Platform = ModelConfig.EnsemblePlatform, Backend = ModelConfig.EnsemblePlatform };
+    }
+
+    private static bool IsPlainFileName(string file) =>
+        file.Length > 0 && !file.Contains('/') && !file.Contains('\\') && file is not ("." or "..");
+
+    private static Dictionary<string, string> LabelFiles(ConfigDto dto, List<string> errors)
+    {
+        var files = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var input in dto.Input ?? [])
+        {
+            if (input.LabelFilename is not null)
+            {
+                errors.Add($"input '{input.Name}' has a 'label_filename'; only outputs have labels");
+            }
+        }
+
+        foreach (var output in dto.Output ?? [])
+        {
+            if (output.LabelFilename is not { } file || string.IsNullOrEmpty(output.Name))
+            {
+                continue;
+            }
+
+            if (!IsPlainFileName(file))
+            {
+                errors.Add($"output '{output.Name}': 'label_filename' must be a plain file name in the model folder, got '{file}'");
+                continue;
+            }
+
+            files[output.Name] = file;
+        }
+
+        return files;
+    }
+
+    /// <summary>
+    /// The pipeline of a <c>platform: "ensemble"</c> config. What needs the step models (their tensors, datatypes,
+    /// the graph's shape) is checked at load by <see cref="Ensembles.EnsemblePlan"/>; here, only the config's own form.
+    /// </summary>
+    private static Ensembles.EnsembleScheduling? Ensemble(ConfigDto dto, List<string> errors)
+    {
+        var isEnsemble = dto.Platform == ModelConfig.EnsemblePlatform;
+        if (!isEnsemble)
+        {
+            if (dto.EnsembleScheduling is not null)
+            {
+                errors.Add($"'ensemble_scheduling' needs 'platform: \"{ModelConfig.EnsemblePlatform}\"'");
+            }
+
+            return null;
+        }
+
+        // Triton requires an ensemble to declare its own inputs and outputs: they are its contract, not a graph's.
+        if (dto.Input is not { Count: > 0 })
+        {
+            errors.Add("an ensemble needs its 'input' list (name, data_type, dims of each)");
+        }
+
+        if (dto.Output is not { Count: > 0 })
+        {
+            errors.Add("an ensemble needs its 'output' list (name, data_type, dims of each)");
+        }
+
+        if (dto.Backend is not null)
+        {
+            errors.Add($"an ensemble has no 'backend' (got '{dto.Backend}'); its steps name their models");
+        }
+
+        if (dto.InstanceGroup is { Count: > 0 } || dto.DynamicBatching is not null)
+        {
+            errors.Add("an ensemble takes no 'instance_group' or 'dynamic_batching': its steps' models batch and run its requests");
+        }
+
+        if (dto.EnsembleScheduling?.Step is not { Count: > 0 } steps)
+        {
+            errors.Add("an ensemble needs 'ensemble_scheduling' with at least one 'step'");
+            return null;
+        }
+
+        var parsed = new List<Ensembles.EnsembleStep>(steps.Count);
+        for (var i = 0; i < steps.Count; i++)
+        {
+            var step = steps[i];
+            var where = $"ensemble_scheduling.step[{i}]";
+            if (string.IsNullOrEmpty(step.ModelName))
+            {
+                errors.Add($"{where} needs a 'model_name'");
+                continue;
+            }
+
+            var version = step.ModelVersion ?? Ensembles.EnsembleStep.Latest;
+            if (version is 0 or < Ensembles.EnsembleStep.Latest)
+            {
+                errors.Add($"{where} (model '{step.ModelName}'): 'model_version' must be -1 (latest) or a version of 1 or more, got {version}");
+            }
+
+            if (step.InputMap is not { Count: > 0 } || step.OutputMap is not { Count: > 0 })
+            {
+                errors.Add($"{where} (model '{step.ModelName}') needs a non-empty 'input_map' and 'output_map'");
+                continue;
+            }
+
+            if (step.InputMap.Concat(step.OutputMap).FirstOrDefault(p => p.Key.Length == 0 || p.Value.Length == 0) is { Key: not null } empty)
+            {
+                errors.Add($"{where} (model '{step.ModelName}') maps '{empty.Key}' to '{empty.Value}'; both names must be given");
+                continue;
+            }
+
+            parsed.Add(new Ensembles.EnsembleStep(step.ModelName, version, step.InputMap, step.OutputMap));
+        }
+
+        return new Ensembles.EnsembleScheduling(parsed);
     }
 
     private static List<TensorSpec>? Tensors(string field, List<TensorDto>? tensors, List<string> errors)
@@ -292,6 +412,7 @@ public static class ModelConfigJson
         public DynamicBatchingDto? DynamicBatching { get; set; }
         public Dictionary<string, ParameterDto>? Parameters { get; set; }
         public string? DefaultModelFilename { get; set; }
+        public EnsembleSchedulingDto? EnsembleScheduling { get; set; }
     }
 
     private sealed class TensorDto
@@ -299,6 +420,20 @@ public static class ModelConfigJson
         public string? Name { get; set; }
         public string? DataType { get; set; }
         public List<long>? Dims { get; set; }
+        public string? LabelFilename { get; set; }
+    }
+
+    private sealed class EnsembleSchedulingDto
+    {
+        public List<EnsembleStepDto>? Step { get; set; }
+    }
+
+    private sealed class EnsembleStepDto
+    {
+        public string? ModelName { get; set; }
+        public long? ModelVersion { get; set; }
+        public Dictionary<string, string>? InputMap { get; set; }
+        public Dictionary<string, string>? OutputMap { get; set; }
     }
 
     private sealed class VersionPolicyDto

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using InferenceGrpc.Core.Batching;
 using InferenceGrpc.Core.Diagnostics;
+using InferenceGrpc.Core.Ensembles;
 using InferenceGrpc.Core.Execution;
 using InferenceGrpc.Core.Inference;
 using Microsoft.Extensions.Logging;
@@ -19,18 +20,26 @@ public sealed class ModelRepositoryLoader(
     SchedulerOptions schedulerOptions,
     TimeProvider time,
     ILoggerFactory loggerFactory,
-    InferenceMetrics? metrics = null)
+    InferenceMetrics? metrics = null,
+    IEnumerable<IInferenceObserver>? observers = null)
 {
     private readonly ILogger _logger = loggerFactory.CreateLogger<ModelRepositoryLoader>();
     private readonly ILogger _schedulerLogger = loggerFactory.CreateLogger<ModelScheduler>();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, object> _modelLocks = new(StringComparer.Ordinal);
     private readonly System.Collections.Concurrent.ConcurrentDictionary<Task, Task> _retiring = new();
+    private readonly ILogger _ensembleLogger = loggerFactory.CreateLogger<EnsembleScheduler>();
+
+    // Ensemble steps run as any request does: resolved by name at request time, validated, queued, counted.
+    private readonly InferenceExecutor _steps = new(registry, metrics, time, observers);
+
+    // Ensembles as last loaded, so one whose step model was missing can be retried once that model loads.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, ModelSource> _ensembles = new(StringComparer.Ordinal);
 
     /// <summary>Loads every version of every source. Returns true when every one became ready.</summary>
     public bool LoadAll(IEnumerable<ModelSource> sources, CancellationToken cancellationToken)
     {
         var allReady = true;
-        foreach (var source in sources)
+        foreach (var source in EnsemblesLast(sources))
         {
             cancellationToken.ThrowIfCancellationRequested();
             allReady &= Load(source);
@@ -48,6 +57,64 @@ public sealed class ModelRepositoryLoader(
     /// </summary>
     public bool Load(ModelSource source)
     {
+        var ready = LoadOne(source);
+        if (source.Config.Ensemble is null)
+        {
+            ReloadDependents(source.Name);
+        }
+
+        return ready;
+    }
+
+    /// <summary>
+    /// Non-ensembles first, then ensembles, each after the ensembles it uses as steps: an ensemble's load checks
+    /// its step models in the registry.
+    /// </summary>
+    private static List<ModelSource> EnsemblesLast(IEnumerable<ModelSource> sources)
+    {
+        var all = sources.ToList();
+        var ordered = all.Where(s => s.Config.Ensemble is null).ToList();
+        var pending = all.Where(s => s.Config.Ensemble is not null).ToList();
+        while (pending.Count > 0)
+        {
+            var next = pending.Where(e => e.Config.Ensemble!.Steps.All(step => pending.All(p => p.Name != step.ModelName || p == e))).ToList();
+            if (next.Count == 0)
+            {
+                next = pending;   // ensembles that use each other: their loads report the steps that are missing
+            }
+
+            ordered.AddRange(next);
+            pending = pending.Except(next).ToList();
+        }
+
+        return ordered;
+    }
+
+    /// <summary>Retries the ensembles that could not load every version and use <paramref name="stepModel"/>.</summary>
+    private void ReloadDependents(string stepModel)
+    {
+        foreach (var (name, ensemble) in _ensembles)
+        {
+            if (ensemble.Config.Ensemble!.Steps.Any(s => s.ModelName == stepModel) &&
+                registry.TryGetModel(name, out var model) && model.Versions.Values.Any(v => v.State != ModelState.Ready))
+            {
+                EnsembleLog.DependentReload(_logger, name, stepModel);
+                Load(ensemble);
+            }
+        }
+    }
+
+    private bool LoadOne(ModelSource source)
+    {
+        if (source.Config.Ensemble is not null)
+        {
+            _ensembles[source.Name] = source;
+        }
+        else
+        {
+            _ensembles.TryRemove(source.Name, out _);
+        }
+
         lock (_modelLocks.GetOrAdd(source.Name, static _ => new object()))
         {
             var existing = registry.TryGetModel(source.Name, out var model) ? model : null;
@@ -101,6 +168,7 @@ public sealed class ModelRepositoryLoader(
     {
         lock (_modelLocks.GetOrAdd(name, static _ => new object()))
         {
+            _ensembles.TryRemove(name, out _);
             var removed = registry.RemoveModel(name);
             if (removed is null)
             {
@@ -141,7 +209,7 @@ public sealed class ModelRepositoryLoader(
 
     private ModelVersion LoadVersion(ModelSource source, ModelVersionSource version, string fingerprint)
     {
-        ModelLoaderLog.Loading(_logger, source.Name, version.Version, version.ModelPath);
+        ModelLoaderLog.Loading(_logger, source.Name, version.Version, source.Config.Ensemble is null ? version.ModelPath : source.Directory);
         var started = Stopwatch.GetTimestamp();
         var instances = new List<IModelRunner>();
         var config = source.Config.InstanceGroups.Count > 0
@@ -149,6 +217,11 @@ public sealed class ModelRepositoryLoader(
             : source.Config with { InstanceGroups = [new InstanceGroup(options.DefaultInstanceCount, ExecutionKind.Auto, [])] };
         try
         {
+            if (config.Ensemble is not null)
+            {
+                return LoadEnsembleVersion(source, version, fingerprint);
+            }
+
             var backend = backends.Resolve(config);
             if (backend.NeedsModelFile && !File.Exists(version.ModelPath))
             {
@@ -176,7 +249,7 @@ public sealed class ModelRepositoryLoader(
             var scheduler = new ModelScheduler(source.Name, version.Version, signature, policy, instances, time, _schedulerLogger, telemetry);
             ModelLoaderLog.Ready(_logger, source.Name, version.Version, instances[0].Device, instances.Count,
                 Stopwatch.GetElapsedTime(started).TotalMilliseconds, signature.MaxBatchSize, policy.Batching);
-            return ModelVersion.Ready(source.Name, version.Version, config, signature, scheduler, fingerprint);
+            return ModelVersion.Ready(source.Name, version.Version, config, signature, scheduler, fingerprint, ReadLabels(source, signature));
         }
         catch (ModelConfigException ex)
         {
@@ -191,6 +264,71 @@ public sealed class ModelRepositoryLoader(
             ModelLoaderLog.LoadCrashed(_logger, ex, source.Name, version.Version);
             return ModelVersion.Unavailable(source.Name, version.Version, source.Config, $"load failed: {ex.GetType().Name}");
         }
+    }
+
+    /// <summary>
+    /// An ensemble version: its plan checked against the step models loaded now (load ensembles after their steps),
+    /// served by a step runner instead of a backend. Its version folder holds no file.
+    /// </summary>
+    private ModelVersion LoadEnsembleVersion(ModelSource source, ModelVersionSource version, string fingerprint)
+    {
+        var config = source.Config;
+        var signature = EnsemblePlan.Signature(config);
+        var plan = EnsemblePlan.Build(source.Name, signature, config.Ensemble!, StepModelOf);
+        var labels = ReadLabels(source, signature);
+        var telemetry = new SchedulerTelemetry(metrics, VersionTags.For(source.Name, version.Version), new ModelStatistics(signature.MaxBatchSize));
+        var scheduler = new EnsembleScheduler(plan, version.Version, _steps.InferAsync, time, _ensembleLogger, telemetry);
+        EnsembleLog.Ready(_ensembleLogger, source.Name, version.Version, plan.Steps.Count,
+            string.Join(", ", config.Ensemble!.Steps.Select(s => s.ModelName).Distinct()), signature.MaxBatchSize);
+        return ModelVersion.Ready(source.Name, version.Version, config, signature, scheduler, fingerprint, labels);
+    }
+
+    /// <summary>A step's model as the registry holds it now; the step runs whatever is ready when a request comes.</summary>
+    private StepModel StepModelOf(EnsembleStep step)
+    {
+        if (!registry.TryGetModel(step.ModelName, out var model))
+        {
+            return new StepModel(null, "is not loaded (an ensemble loads after its step models)");
+        }
+
+        if (step.ModelVersion == EnsembleStep.Latest)
+        {
+            return model.DefaultVersion is { } latest
+                ? new StepModel(latest.Signature, null)
+                : new StepModel(null, $"has no ready version{(model.Reason is null ? "" : ": " + model.Reason)}");
+        }
+
+        return model.Versions.TryGetValue(step.ModelVersion, out var pinned) && pinned.State == ModelState.Ready
+            ? new StepModel(pinned.Signature, null)
+            : new StepModel(null, $"has no ready version {step.ModelVersion}; loaded: [{string.Join(",", model.Versions.Values.Where(v => v.State == ModelState.Ready).Select(v => v.Version).Order())}]");
+    }
+
+    /// <summary>The class labels of outputs whose config names a <c>label_filename</c> (one label per line).</summary>
+    private static Dictionary<string, IReadOnlyList<string>>? ReadLabels(ModelSource source, ModelSignature signature)
+    {
+        if (source.Config.LabelFiles.Count == 0)
+        {
+            return null;
+        }
+
+        var labels = new Dictionary<string, IReadOnlyList<string>>(StringComparer.Ordinal);
+        foreach (var (output, file) in source.Config.LabelFiles)
+        {
+            if (!signature.TryGetOutput(output, out _))
+            {
+                throw new ModelConfigException($"output '{output}' has a label_filename but the model has no such output; its outputs are [{string.Join(", ", signature.OutputNames)}]");
+            }
+
+            var path = Path.Combine(source.Directory, file);
+            if (!File.Exists(path))
+            {
+                throw new ModelConfigException($"output '{output}': label_filename '{file}' does not exist ({path})");
+            }
+
+            labels[output] = File.ReadAllLines(path);
+        }
+
+        return labels;
     }
 
     private static void DisposeAll(List<IModelRunner> instances)

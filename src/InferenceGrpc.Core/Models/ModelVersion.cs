@@ -8,7 +8,7 @@ namespace InferenceGrpc.Core.Models;
 /// </summary>
 public sealed class ModelVersion
 {
-    private ModelVersion(string modelName, long version, ModelConfig config, ModelState state, string? reason, ModelSignature? signature, ModelScheduler? scheduler)
+    private ModelVersion(string modelName, long version, ModelConfig config, ModelState state, string? reason, ModelSignature? signature, IModelScheduler? scheduler)
     {
         ModelName = modelName;
         Version = version;
@@ -37,13 +37,22 @@ public sealed class ModelVersion
     public ModelSignature? Signature { get; }
 
     /// <summary>Queues and runs this version's requests on its instances; set when ready.</summary>
-    public ModelScheduler? Scheduler { get; }
+    public IModelScheduler? Scheduler { get; }
 
     public static ModelVersion Loading(string model, long version, ModelConfig config) =>
         new(model, version, config, ModelState.Loading, null, null, null);
 
-    public static ModelVersion Ready(string model, long version, ModelConfig config, ModelSignature signature, ModelScheduler scheduler, string fingerprint = "") =>
-        new(model, version, config, ModelState.Ready, null, signature, scheduler) { Fingerprint = fingerprint };
+    /// <summary>
+    /// The class labels of outputs whose config names a <c>label_filename</c>, by output name, for the classification
+    /// extension; empty when none does.
+    /// </summary>
+    public IReadOnlyDictionary<string, IReadOnlyList<string>> Labels { get; private init; } = NoLabels;
+
+    private static readonly IReadOnlyDictionary<string, IReadOnlyList<string>> NoLabels = new Dictionary<string, IReadOnlyList<string>>();
+
+    public static ModelVersion Ready(string model, long version, ModelConfig config, ModelSignature signature, IModelScheduler scheduler, string fingerprint = "",
+        IReadOnlyDictionary<string, IReadOnlyList<string>>? labels = null) =>
+        new(model, version, config, ModelState.Ready, null, signature, scheduler) { Fingerprint = fingerprint, Labels = labels ?? NoLabels };
 
     public static ModelVersion Unavailable(string model, long version, ModelConfig config, string reason) =>
         new(model, version, config, ModelState.Unavailable, reason, null, null);

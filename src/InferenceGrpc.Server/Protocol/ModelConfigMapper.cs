@@ -37,6 +37,7 @@ internal static class ModelConfigMapper
         {
             var tensor = new ModelOutput { Name = output.Name, DataType = ToWire(output.DataType) };
             tensor.Dims.Add(output.Dims);
+            tensor.LabelFilename = config.LabelFiles.GetValueOrDefault(output.Name, "");
             wire.Output.Add(tensor);
         }
 
@@ -63,6 +64,12 @@ internal static class ModelConfigMapper
             wire.Parameters[key] = new ModelParameter { StringValue = value };
         }
 
+        if (config.Ensemble is { } ensemble)
+        {
+            wire.Backend = "";
+            wire.EnsembleScheduling = Ensemble(ensemble);
+        }
+
         return wire;
     }
 
@@ -84,6 +91,20 @@ internal static class ModelConfigMapper
         CoreDataType.Bytes => WireDataType.TypeString,
         _ => WireDataType.TypeInvalid,
     };
+
+    private static ModelEnsembling Ensemble(Core.Ensembles.EnsembleScheduling ensemble)
+    {
+        var wire = new ModelEnsembling();
+        foreach (var step in ensemble.Steps)
+        {
+            var wireStep = new ModelEnsembling.Types.Step { ModelName = step.ModelName, ModelVersion = step.ModelVersion };
+            wireStep.InputMap.Add(step.InputMap.ToDictionary());
+            wireStep.OutputMap.Add(step.OutputMap.ToDictionary());
+            wire.Step.Add(wireStep);
+        }
+
+        return wire;
+    }
 
     private static ModelVersionPolicy VersionPolicy(Core.Models.VersionPolicy policy)
     {

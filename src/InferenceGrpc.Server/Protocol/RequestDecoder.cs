@@ -18,6 +18,9 @@ internal static class RequestDecoder
     /// <summary>The request parameter that bounds queue time, in microseconds (0 = the model's default).</summary>
     public const string TimeoutParameter = "timeout";
 
+    /// <summary>The requested-output parameter that asks for the top k classes instead of the tensor (an int64_param k &gt; 0).</summary>
+    public const string ClassificationParameter = "classification";
+
     /// <summary>The longest queue timeout a request may ask for; longer ones are cut to it (the deadline still bounds it).</summary>
     public static readonly TimeSpan MaxQueueTimeout = TimeSpan.FromDays(365_000);
 
@@ -102,6 +105,7 @@ internal static class RequestDecoder
             Id = request.Id,
             Inputs = inputs,
             RequestedOutputs = RequestedOutputs(request),
+            Classifications = Classifications(request),
             Priority = request.Parameters.Count == 0 ? 0 : UnsignedParameter(request, PriorityParameter),
             QueueTimeout = request.Parameters.Count == 0 ? null : Timeout(request),
             // grpc-dotnet reports "no deadline" as DateTime.MaxValue.
@@ -179,11 +183,37 @@ internal static class RequestDecoder
     private static string Describe(InferParameter parameter) => parameter.ParameterChoiceCase switch
     {
         InferParameter.ParameterChoiceOneofCase.Int64Param => $"int64_param {parameter.Int64Param}",
+        InferParameter.ParameterChoiceOneofCase.Uint64Param => $"uint64_param {parameter.Uint64Param}",
         InferParameter.ParameterChoiceOneofCase.BoolParam => "a bool_param",
         InferParameter.ParameterChoiceOneofCase.StringParam => "a string_param",
         InferParameter.ParameterChoiceOneofCase.DoubleParam => "a double_param",
         _ => "no value",
     };
+
+    /// <summary>Triton's classification extension: requested outputs whose <c>classification</c> parameter is k.</summary>
+    private static IReadOnlyDictionary<string, int> Classifications(ModelInferRequest request)
+    {
+        Dictionary<string, int>? asks = null;
+        foreach (var output in request.Outputs)
+        {
+            if (output.Parameters.Count == 0 || !output.Parameters.TryGetValue(ClassificationParameter, out var parameter))
+            {
+                continue;
+            }
+
+            if (parameter.ParameterChoiceCase != InferParameter.ParameterChoiceOneofCase.Int64Param || parameter.Int64Param < 1)
+            {
+                InferenceException.ThrowInvalid(
+                    $"model '{request.ModelName}', requested output '{output.Name}': parameter '{ClassificationParameter}' must be an int64_param of 1 or more (the number of classes), got {Describe(parameter)}");
+            }
+
+            (asks ??= new Dictionary<string, int>(StringComparer.Ordinal))[output.Name] = (int)Math.Min(parameter.Int64Param, int.MaxValue);
+        }
+
+        return asks ?? (IReadOnlyDictionary<string, int>)EmptyClassifications;
+    }
+
+    private static readonly Dictionary<string, int> EmptyClassifications = new(StringComparer.Ordinal);
 
     private static IReadOnlyList<string> RequestedOutputs(ModelInferRequest request)
     {

@@ -31,7 +31,7 @@ internal sealed class InferenceService(InferenceExecutor executor, ModelRegistry
     private readonly RequestLimits _limits = new(options.Value.MaxTensorElements, options.Value.MaxRequestBytes, options.Value.MaxInputsPerRequest);
 
     // The Triton extensions this server implements, as ServerMetadata advertises them.
-    private static readonly string[] Extensions = ["model_configuration", "model_repository", "statistics"];
+    private static readonly string[] Extensions = ["model_configuration", "model_repository", "statistics", "classification"];
 
     public override Task<ServerLiveResponse> ServerLive(ServerLiveRequest request, ServerCallContext context) =>
         Task.FromResult(new ServerLiveResponse { Live = health.IsLive });

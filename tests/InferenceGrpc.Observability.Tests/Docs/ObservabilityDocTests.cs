@@ -8,7 +8,7 @@ namespace InferenceGrpc.Observability.Tests.Docs;
 public sealed partial class ObservabilityDocTests
 {
     private static readonly (int From, int To, string Area)[] Ranges =
-        [(1, 99, "hosting"), (100, 199, "model loading"), (200, 299, "ONNX Runtime"), (300, 399, "request errors"), (600, 699, "security"), (1000, 1099, "batching"),
+        [(1, 99, "hosting"), (100, 199, "model loading"), (200, 299, "ONNX Runtime"), (300, 399, "request errors"), (600, 699, "security"), (1000, 1099, "batching"), (800, 849, "ensembles"),
          (850, 899, "processors")];
 
     private readonly string _doc = File.ReadAllText(SourceTree.ObservabilityDoc);
