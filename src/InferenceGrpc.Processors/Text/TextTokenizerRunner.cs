@@ -10,9 +10,9 @@ namespace InferenceGrpc.Processors.Text;
 
 /// <summary>
 /// BYTES [batch, 1] of UTF-8 text → INT64 input_ids, attention_mask, token_type_ids [batch, longest]: each row is
-/// [start] tokens [end], cut to max_length (the end token kept), and padded to the longest row of the batch with the
-/// pad id and mask 0. So a request batched with a longer one gets extra padding columns, which a model that honours
-/// the attention mask ignores.
+/// [start] tokens [end], cut to max_length (the end token kept), and padded with the pad id and mask 0 to the longest
+/// row of the batch (or max_length), rounded up to pad_to_multiple_of. So a request batched with a longer one gets
+/// extra padding columns, which a model that honours the attention mask ignores.
 /// </summary>
 internal sealed class TextTokenizerRunner : IModelRunner
 {
@@ -87,6 +87,7 @@ internal sealed class TextTokenizerRunner : IModelRunner
             ArrayPool<char>.Shared.Return(chars);
         }
 
+        longest = PaddedLength(longest);
         var buffers = new OutputBuffers();
         try
         {
@@ -113,6 +114,19 @@ internal sealed class TextTokenizerRunner : IModelRunner
             buffers.Dispose();
             throw;
         }
+    }
+
+    /// <summary>The batch's width: its longest row, or max_length, rounded up to pad_to_multiple_of (never past max_length).</summary>
+    private int PaddedLength(int longest)
+    {
+        if (_settings.PadToMaxLength)
+        {
+            return _settings.MaxLength;
+        }
+
+        var multiple = _settings.PadToMultipleOf;
+        var rounded = (longest + multiple - 1) / multiple * multiple;
+        return Math.Min(Math.Max(rounded, longest), Math.Max(_settings.MaxLength, longest));
     }
 
     private int Write(IReadOnlyList<int> ids, Span<long> line)

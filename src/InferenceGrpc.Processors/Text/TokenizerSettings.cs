@@ -21,6 +21,18 @@ internal sealed record TokenizerSettings
 
     public bool LowerCase { get; init; } = true;
 
+    /// <summary>
+    /// Pad every batch to <see cref="MaxLength"/> ("max_length") instead of its longest row ("longest"), so every
+    /// request has one shape and the next model batches any of them together (HF's padding="max_length").
+    /// </summary>
+    public bool PadToMaxLength { get; init; }
+
+    /// <summary>
+    /// Round the padded length up to a multiple of this (HF's pad_to_multiple_of): requests of nearby lengths then
+    /// share a shape, so the next model can batch them, for at most this many padding columns more.
+    /// </summary>
+    public int PadToMultipleOf { get; init; } = 1;
+
     public bool AddSpecialTokens { get; init; } = true;
 
     /// <summary>The start token ([CLS]; BPE: e.g. "&lt;s&gt;"); null: none.</summary>
@@ -52,6 +64,8 @@ internal sealed record TokenizerSettings
             Kind = kind,
             MaxLength = p.Int("max_length", 128, 4, 65536),
             LowerCase = p.Bool("lower_case", true),
+            PadToMaxLength = p.Choice("padding", "longest", "longest", "max_length") == "max_length",
+            PadToMultipleOf = p.Int("pad_to_multiple_of", 1, 1, 4096),
             AddSpecialTokens = p.Bool("add_special_tokens", true),
             ClsToken = Token(p, "cls_token", bpe ? null : "[CLS]"),
             SepToken = Token(p, "sep_token", bpe ? null : "[SEP]"),

@@ -107,6 +107,27 @@ public sealed class TextTokenizerTests
         Assert.Equal(new long[15], Longs(Output(result, "token_type_ids")));
     }
 
+    [Theory]
+    [InlineData("longest", "1", 5)]
+    [InlineData("longest", "8", 8)]
+    [InlineData("longest", "3", 6)]
+    [InlineData("max_length", "1", 12)]
+    public void Run_PaddingOptions_WidthAsAsked(string padding, string multiple, int width)
+    {
+        using var tokenizer = Stages.LoadFolder(Stages.Tokenizer, SourceTree.TokenizerModel,
+            ("tokenizer.padding", padding), ("tokenizer.pad_to_multiple_of", multiple), ("tokenizer.max_length", "12"));
+
+        var result = tokenizer.Run([Stages.Text("text", "hello world", "unaffable")], []);
+        using var _ = result.Owner;
+
+        Assert.Equal([2, width], Output(result, "input_ids").Shape);
+        var ids = Longs(Output(result, "input_ids"));
+        var mask = Longs(Output(result, "attention_mask"));
+        Assert.Equal([101, 14477, 20961, 3468, 102], ids.AsSpan(width, 5).ToArray());
+        Assert.All(ids.AsSpan(width + 5).ToArray(), v => Assert.Equal(0, v));
+        Assert.Equal(9, mask.Sum());
+    }
+
     [Fact]
     public void Run_LongerThanMaxLength_TruncatedKeepingFinalSep()
     {
