@@ -14,6 +14,10 @@ public sealed class TextTokenizerTests
 {
     private static readonly string[] Vocabulary = File.ReadAllLines(Path.Combine(SourceTree.TokenizerModel, "1", "vocab.txt"));
 
+    /// <summary>The example's config, padding to each batch's longest row (the example rounds up to 16) unless overridden.</summary>
+    private static Core.Execution.IModelRunner LoadTokenizer(params (string Key, string Value)[] parameters) =>
+        Stages.LoadFolder(Stages.Tokenizer, SourceTree.TokenizerModel, [("tokenizer.pad_to_multiple_of", "1"), .. parameters]);
+
     [Fact]
     public void Vocabulary_IsMiniLms_SpecialTokensAtBertIds()
     {
@@ -29,7 +33,7 @@ public sealed class TextTokenizerTests
     [InlineData("", new long[] { 101, 102 }, new[] { "[CLS]", "[SEP]" })]
     public void Run_KnownSentence_IdsAreBertUncasedIds(string text, long[] expected, string[] tokens)
     {
-        using var tokenizer = Stages.LoadFolder(Stages.Tokenizer, SourceTree.TokenizerModel);
+        using var tokenizer = LoadTokenizer();
 
         var result = tokenizer.Run([Stages.Text("text", text)], []);
         using var _ = result.Owner;
@@ -52,7 +56,7 @@ public sealed class TextTokenizerTests
     [InlineData("gRPC servers batch transformer inference requests dynamically")]
     public void Run_Sentence_MatchesReferenceWordPiece(string text)
     {
-        using var tokenizer = Stages.LoadFolder(Stages.Tokenizer, SourceTree.TokenizerModel);
+        using var tokenizer = LoadTokenizer();
 
         var result = tokenizer.Run([Stages.Text("text", text)], ["input_ids"]);
         using var _ = result.Owner;
@@ -96,7 +100,7 @@ public sealed class TextTokenizerTests
     [Fact]
     public void Run_Batch_PadsToLongestRowWithZerosAndMaskZero()
     {
-        using var tokenizer = Stages.LoadFolder(Stages.Tokenizer, SourceTree.TokenizerModel);
+        using var tokenizer = LoadTokenizer();
 
         var result = tokenizer.Run([Stages.Text("text", "hello world", "hello", "unaffable")], []);
         using var _ = result.Owner;
@@ -131,7 +135,7 @@ public sealed class TextTokenizerTests
     [Fact]
     public void Run_LongerThanMaxLength_TruncatedKeepingFinalSep()
     {
-        using var tokenizer = Stages.LoadFolder(Stages.Tokenizer, SourceTree.TokenizerModel, ("tokenizer.max_length", "6"));
+        using var tokenizer = LoadTokenizer(("tokenizer.max_length", "6"));
 
         var result = tokenizer.Run([Stages.Text("text", "hello world hello world hello world hello world")], []);
         using var _ = result.Owner;
@@ -142,7 +146,7 @@ public sealed class TextTokenizerTests
     [Fact]
     public void Run_OutputsAsked_ReturnedInTheOrderAsked()
     {
-        using var tokenizer = Stages.LoadFolder(Stages.Tokenizer, SourceTree.TokenizerModel);
+        using var tokenizer = LoadTokenizer();
 
         var result = tokenizer.Run([Stages.Text("text", "hello")], ["attention_mask", "input_ids"]);
         using var _ = result.Owner;
@@ -153,7 +157,7 @@ public sealed class TextTokenizerTests
     [Fact]
     public void Run_InvalidUtf8_InvalidArgumentNamingTheElement()
     {
-        using var tokenizer = Stages.LoadFolder(Stages.Tokenizer, SourceTree.TokenizerModel);
+        using var tokenizer = LoadTokenizer();
 
         var ex = Assert.Throws<InferenceException>(() => tokenizer.Run([Stages.Bytes("text", "ok"u8.ToArray(), [0xC3, 0x28])], []));
 
@@ -164,7 +168,7 @@ public sealed class TextTokenizerTests
     [Fact]
     public void Graph_BytesInOneStringPerRow_Int64Outputs()
     {
-        using var tokenizer = Stages.LoadFolder(Stages.Tokenizer, SourceTree.TokenizerModel);
+        using var tokenizer = LoadTokenizer();
 
         var input = Assert.Single(tokenizer.Graph.Inputs);
         Assert.Equal(("text", Core.Tensors.DataType.Bytes), (input.Name, input.DataType));
@@ -181,7 +185,7 @@ public sealed class TextTokenizerTests
     [InlineData("tokenizer.max_lenght", "64", "parameter 'tokenizer.max_lenght' is not one this processor reads")]
     public void Load_BadParameter_ConfigErrorNamingKeyExpectedAndGot(string key, string value, string message)
     {
-        var ex = Assert.Throws<ModelConfigException>(() => Stages.LoadFolder(Stages.Tokenizer, SourceTree.TokenizerModel, (key, value)));
+        var ex = Assert.Throws<ModelConfigException>(() => LoadTokenizer((key, value)));
 
         Assert.Contains(message, ex.Message);
     }
