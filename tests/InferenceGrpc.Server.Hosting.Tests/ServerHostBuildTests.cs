@@ -85,4 +85,16 @@ public sealed class ServerHostBuildTests
 
         Assert.Contains("IntraOpThreads", Assert.Single(exception.Failures));
     }
+
+    [Fact]
+    public async Task Build_Backends_OnnxRuntimeAndTheBuiltInProcessors()
+    {
+        var app = ServerHost.Build(CommandLineFlags.Parse(["--model-repository", AppContext.BaseDirectory]).Values);
+        await using (app.ConfigureAwait(false))
+        {
+            var catalog = app.Services.GetRequiredService<InferenceGrpc.Core.Execution.BackendCatalog>();
+
+            Assert.Equal(["embedding_pool", "image_preprocess", "onnxruntime", "text_tokenizer"], catalog.Names);
+        }
+    }
 }
