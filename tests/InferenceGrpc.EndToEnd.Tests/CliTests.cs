@@ -111,7 +111,8 @@ public sealed class CliTests(ServerFixture fixture) : IDisposable
 
         Assert.True(exitCode == 0, $"Exit code {exitCode}; stderr: {stderr}");
         using var document = JsonDocument.Parse(stdout);
-        var model = Assert.Single(document.RootElement.GetProperty("models").EnumerateArray());
+        // models/ also holds the processor examples (text_direction_preprocess, text_direction_image).
+        var model = document.RootElement.GetProperty("models").EnumerateArray().Single(m => m.GetProperty("name").GetString() == ReferenceModel.ModelName);
         Assert.Equal(ReferenceModel.ModelName, model.GetProperty("name").GetString());
         Assert.Equal("1", model.GetProperty("version").GetString());
         Assert.Equal("READY", model.GetProperty("state").GetString());

@@ -127,4 +127,16 @@ public sealed class ServerHostBuildTests
             File.Delete(file);
         }
     }
+
+    [Fact]
+    public async Task Build_Backends_OnnxRuntimeAndTheBuiltInProcessors()
+    {
+        var app = ServerHost.Build(CommandLineFlags.Parse(["--model-repository", AppContext.BaseDirectory]).Values);
+        await using (app.ConfigureAwait(false))
+        {
+            var catalog = app.Services.GetRequiredService<InferenceGrpc.Core.Execution.BackendCatalog>();
+
+            Assert.Equal(["embedding_pool", "image_preprocess", "onnxruntime", "text_tokenizer"], catalog.Names);
+        }
+    }
 }

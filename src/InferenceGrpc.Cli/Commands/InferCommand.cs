@@ -6,7 +6,10 @@ using InferenceGrpc.Client;
 
 namespace InferenceGrpc.Cli.Commands;
 
-/// <summary><c>infer</c>: send one request read from a .json or .npy file and print the response as JSON.</summary>
+/// <summary>
+/// <c>infer</c>: send one request, read from a .json or .npy file and/or given as text and image files for BYTES inputs,
+/// and print the response as JSON.
+/// </summary>
 internal static class InferCommand
 {
     public static Command Create(ClientFactory factory)
@@ -17,8 +20,10 @@ internal static class InferCommand
         var input = new Option<string>("--input", "-i")
         {
             Description = "Request file: KServe v2 JSON ({\"inputs\": [{\"name\", \"datatype\", \"shape\", \"data\"}]}) or a NumPy .npy array.",
-            Required = true,
         };
+        var texts = Repeatable("--text", "[NAME=]STRING: one UTF-8 row of a BYTES input (default NAME: the model's only input); repeatable.");
+        var textFiles = Repeatable("--text-file", "[NAME=]PATH: each non-empty line of the file is one row of a BYTES input; repeatable.");
+        var images = Repeatable("--image", "[NAME=]PATH: the image file's bytes (PNG, JPEG, ...) are one row of a BYTES input; repeatable.");
         var inputName = new Option<string>("--input-name")
         {
             Description = "Input name for a .npy file (default: the model's only input, from its metadata).",
@@ -32,17 +37,18 @@ internal static class InferCommand
 
         var command = new Command("infer", "Run one inference and print the response as JSON.")
         {
-            server, model, version, input, inputName, outputs, id,
+            server, model, version, input, inputName, outputs, id, texts, textFiles, images,
         };
         command.SetAction((parse, ct) => RunAsync(
             new Arguments(
                 parse.GetValue(server) ?? CommonOptions.DefaultServer,
                 parse.GetRequiredValue(model),
                 parse.GetValue(version) ?? "",
-                parse.GetRequiredValue(input),
+                parse.GetValue(input),
                 parse.GetValue(inputName),
                 parse.GetValue(outputs) ?? [],
-                parse.GetValue(id)),
+                parse.GetValue(id),
+                new BytesArguments(parse.GetValue(texts) ?? [], parse.GetValue(textFiles) ?? [], parse.GetValue(images) ?? [])),
             factory,
             parse.InvocationConfiguration.Output,
             parse.InvocationConfiguration.Error,
@@ -50,17 +56,31 @@ internal static class InferCommand
         return command;
     }
 
+    private static Option<string[]> Repeatable(string name, string description) =>
+        new(name) { Description = description, AllowMultipleArgumentsPerToken = false };
+
     private sealed record Arguments(
-        string Server, string Model, string Version, string InputPath, string? InputName, string[] Outputs, string? Id);
+        string Server, string Model, string Version, string? InputPath, string? InputName, string[] Outputs, string? Id, BytesArguments Bytes);
+
+    private sealed record BytesArguments(string[] Texts, string[] TextFiles, string[] Images)
+    {
+        public bool Any => Texts.Length + TextFiles.Length + Images.Length > 0;
+    }
 
     private static async Task<int> RunAsync(
         Arguments args, ClientFactory factory, TextWriter output, TextWriter error, CancellationToken ct)
     {
         // Read the file before connecting: a bad file is reported without touching the server.
+        if (args.InputPath is null && !args.Bytes.Any)
+        {
+            error.WriteLine("error: give the inputs: --input FILE, or --text, --text-file or --image for BYTES inputs");
+            return ExitCodes.BadInput;
+        }
+
         InputDocument document;
         try
         {
-            document = InputFiles.Load(args.InputPath);
+            document = args.InputPath is null ? new InputDocument(null, [], []) : InputFiles.Load(args.InputPath);
             if (args.InputName is not null && document.Inputs.Any(t => t.Name is not null))
             {
                 throw new InputFileException("--input-name applies to .npy input only; a JSON file names its inputs");
@@ -69,6 +89,17 @@ internal static class InferCommand
         catch (InputFileException ex)
         {
             error.WriteLine($"error: {args.InputPath}: {ex.Message}");
+            return ExitCodes.BadInput;
+        }
+
+        IReadOnlyList<InputTensor> bytesInputs;
+        try
+        {
+            bytesInputs = BytesInputs.Read(args.Bytes.Texts, args.Bytes.TextFiles, args.Bytes.Images);
+        }
+        catch (InputFileException ex)
+        {
+            error.WriteLine($"error: {ex.Message}");
             return ExitCodes.BadInput;
         }
 
@@ -88,6 +119,18 @@ internal static class InferCommand
                 {
                     error.WriteLine(
                         $"error: model '{args.Model}' does not have exactly one input; pass --input-name to name the .npy input");
+                    return ExitCodes.BadInput;
+                }
+
+                builder.AddRawInput(name, tensor.Datatype, tensor.Shape, tensor.Data);
+            }
+
+            foreach (var tensor in bytesInputs)
+            {
+                var name = tensor.Name ?? await SingleInputNameAsync(client, args, ct).ConfigureAwait(false);
+                if (name is null)
+                {
+                    error.WriteLine($"error: model '{args.Model}' does not have exactly one input; write --text, --text-file and --image as NAME=...");
                     return ExitCodes.BadInput;
                 }
 

@@ -204,6 +204,7 @@ public static class ServerHost
         services.AddSingleton(TimeProvider.System);
         services.AddServerTelemetry(serverOptions);
         services.AddOnnxRuntimeBackend();
+        services.AddProcessorBackends();
         services.AddSingleton<ModelRegistry>();
         services.AddSingleton<BackendCatalog>();
         services.AddSingleton<ModelRepositoryLoader>();

@@ -198,6 +198,65 @@ public sealed class InferCommandTests
     }
 
     // An identity model: every input comes back as the output of the same name.
+    [Fact]
+    public async Task Infer_TextOptions_OneBytesRowEachInOrder()
+    {
+        var invoker = EchoServer();
+        using var lines = TempFile.WithText(".txt", "third line\n\nfourth = line\n");
+
+        var (exitCode, _, stderr) = await CliRunner.RunAsync(invoker, "infer", "-m", "tok",
+            "--text", "text=a sentence", "--text", "text=x=y", "--text-file", "text=" + lines.Path);
+
+        Assert.True(exitCode == 0, stderr);
+        var request = invoker.UnaryRequests.OfType<ModelInferRequest>().Single();
+        var tensor = Assert.Single(request.Inputs);
+        Assert.Equal(("text", "BYTES"), (tensor.Name, tensor.Datatype));
+        Assert.Equal([4, 1], tensor.Shape);
+        Assert.Equal(BytesElements("a sentence"u8.ToArray(), "x=y"u8.ToArray(), "third line"u8.ToArray(), "fourth = line"u8.ToArray()),
+            request.RawInputContents[0].ToByteArray());
+    }
+
+    [Fact]
+    public async Task Infer_ImageWithoutName_FileBytesToTheModelsOnlyInput()
+    {
+        var invoker = EchoServer().On<ModelMetadataRequest, ModelMetadataResponse>("ModelMetadata", r => new ModelMetadataResponse
+        {
+            Name = r.Name,
+            Inputs = { new TensorMetadata { Name = "IMAGE", Datatype = "BYTES", Shape = { -1, 1 } } },
+        });
+        byte[] png = [0x89, 0x50, 0x4E, 0x47, 1, 2, 3];
+        using var image = TempFile.WithBytes(".png", png);
+
+        var (exitCode, _, stderr) = await CliRunner.RunAsync(invoker, "infer", "-m", "pipeline", "--image", image.Path);
+
+        Assert.True(exitCode == 0, stderr);
+        var request = invoker.UnaryRequests.OfType<ModelInferRequest>().Single();
+        Assert.Equal(("IMAGE", "BYTES"), (request.Inputs[0].Name, request.Inputs[0].Datatype));
+        Assert.Equal([1, 1], request.Inputs[0].Shape);
+        Assert.Equal(BytesElements(png), request.RawInputContents[0].ToByteArray());
+    }
+
+    [Fact]
+    public async Task Infer_MissingImageFile_ExitsBadInputNamingIt()
+    {
+        var (exitCode, _, stderr) = await CliRunner.RunAsync(EchoServer(), "infer", "-m", "m", "--image", "IMAGE=/nonexistent/a.png");
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("/nonexistent/a.png", stderr);
+    }
+
+    [Fact]
+    public async Task Infer_NoInputAtAll_ExitsBadInputSayingWhatToGive()
+    {
+        var (exitCode, _, stderr) = await CliRunner.RunAsync(EchoServer(), "infer", "-m", "m");
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("--input FILE, or --text, --text-file or --image", stderr);
+    }
+
+    private static byte[] BytesElements(params byte[][] elements) =>
+        elements.SelectMany(e => BitConverter.GetBytes(e.Length).Concat(e)).ToArray();
+
     private static FakeCallInvoker EchoServer() =>
         new FakeCallInvoker().On<ModelInferRequest, ModelInferResponse>("ModelInfer", request =>
         {

@@ -9,7 +9,7 @@ public sealed partial class ObservabilityDocTests
 {
     private static readonly (int From, int To, string Area)[] Ranges =
         [(1, 99, "hosting"), (100, 199, "model loading"), (200, 299, "ONNX Runtime"), (300, 399, "request errors"), (600, 699, "security"), (1000, 1099, "batching"),
-         (700, 749, "drift monitoring"), (750, 799, "prediction capture and shadow versions"), (800, 849, "ensembles")];
+         (700, 749, "drift monitoring"), (750, 799, "prediction capture and shadow versions"), (800, 849, "ensembles"), (850, 899, "processors")];
 
     private readonly string _doc = File.ReadAllText(SourceTree.ObservabilityDoc);
 
@@ -35,7 +35,7 @@ public sealed partial class ObservabilityDocTests
         var duplicates = events.GroupBy(e => e.Id).Where(g => g.Count() > 1).Select(g => $"{g.Key}: {string.Join(", ", g.Select(e => e.Where))}").ToList();
         Assert.True(duplicates.Count == 0, "event ids used twice:\n  " + string.Join("\n  ", duplicates));
         var outside = events.Where(e => !Ranges.Any(r => e.Id >= r.From && e.Id <= r.To)).Select(e => $"{e.Id} {e.Where}").ToList();
-        Assert.True(outside.Count == 0, "event ids outside 1-99, 100-199, 200-299, 300-399, 600-699, 1000-1099:\n  " + string.Join("\n  ", outside));
+        Assert.True(outside.Count == 0, "event ids outside " + string.Join(", ", Ranges.Select(r => $"{r.From}-{r.To}")) + ":\n  " + string.Join("\n  ", outside));
         foreach (var (from, to, _) in Ranges)
         {
             Assert.Contains($"| {from}-{to} |", _doc, StringComparison.Ordinal);
