@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using Grpc.Core;
+using Grpc.Net.Client;
 using Inference;
 using InferenceGrpc.EndToEnd.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -118,7 +119,12 @@ public sealed class DrainTests(ITestOutputHelper output)
 
     private static async Task StreamAsync(ServerProcess server, int stream, float[] image, Ledger ledger)
     {
-        using var call = server.Client.ModelStreamInfer();
+        // Each stream has its own connection. When drain ends a stream, the client may still have request messages in
+        // flight; Kestrel can answer such DATA on a closed stream with a connection error (STREAM_CLOSED), which would
+        // fail every other call sharing that connection with INTERNAL. Production clients see the same, which is why
+        // docs/DEPLOY.md recommends streams on a channel of their own; the unary callers here share the main channel.
+        using var channel = GrpcChannel.ForAddress(server.Address, new GrpcChannelOptions { MaxReceiveMessageSize = 64 * 1024 * 1024 });
+        using var call = new GRPCInferenceService.GRPCInferenceServiceClient(channel).ModelStreamInfer();
         using var window = new SemaphoreSlim(StreamWindow);
         using var ended = new CancellationTokenSource();
         var sent = 0;

@@ -20,6 +20,13 @@ public interface IModelRunner : IDisposable
     /// </summary>
     /// <exception cref="Inference.InferenceException">Kind Internal when the backend fails.</exception>
     RunResult Run(IReadOnlyList<InputTensor> inputs, IReadOnlyList<string> outputNames);
+
+    /// <summary>
+    /// Inputs to warm the runner up with at <paramref name="batchSize"/> rows; null (the default) takes the loader's
+    /// zero-filled inputs. A runner that refuses zeros (an image decoder refuses empty files) gives real ones, so the
+    /// warm-up exercises its actual path instead of logging a failure on every start.
+    /// </summary>
+    IReadOnlyList<InputTensor>? CreateWarmUpInputs(ModelSignature signature, int batchSize) => null;
 }
 
 /// <summary>The outputs of a run and whatever owns their memory.</summary>

@@ -345,7 +345,8 @@ public sealed class ModelRepositoryLoader(
         {
             foreach (var size in batchSizes)
             {
-                var result = runner.Run(WarmUpInputs.Create(signature, size), signature.OutputNames);
+                var inputs = runner.CreateWarmUpInputs(signature, size) ?? WarmUpInputs.Create(signature, size);
+                var result = runner.Run(inputs, signature.OutputNames);
                 result.Owner?.Dispose();
             }
         }

@@ -5,6 +5,7 @@ using InferenceGrpc.Core.Tensors;
 using InferenceGrpc.Processors.Diagnostics;
 using InferenceGrpc.Processors.Execution;
 using Microsoft.Extensions.Logging;
+using SkiaSharp;
 
 namespace InferenceGrpc.Processors.Imaging;
 
@@ -72,7 +73,26 @@ internal sealed class ImagePreprocessRunner : IModelRunner
         }
     }
 
+    /// <summary>
+    /// Warm-up rows are a mid-grey PNG of the configured size: zero-length "images" would be refused (and logged as a
+    /// failed warm-up on every start), while a real file warms the decoder and the resize path requests take.
+    /// </summary>
+    public IReadOnlyList<InputTensor>? CreateWarmUpInputs(ModelSignature signature, int batchSize)
+    {
+        var png = GreyPng(_settings.Width, _settings.Height);
+        var rows = BytesTensor.Encode(Enumerable.Repeat(png, batchSize));
+        return [new InputTensor(_settings.InputName, DataType.Bytes, [batchSize, 1], rows)];
+    }
+
     public void Dispose()
     {
+    }
+
+    private static byte[] GreyPng(int width, int height)
+    {
+        using var bitmap = new SKBitmap(width, height, SKColorType.Rgba8888, SKAlphaType.Opaque);
+        bitmap.Erase(new SKColor(128, 128, 128));
+        using var data = bitmap.Encode(SKEncodedImageFormat.Png, 100);
+        return data.ToArray();
     }
 }

@@ -192,4 +192,25 @@ public sealed class ImagePreprocessTests
         Assert.Contains("parameters 'image.width' and 'image.height' are required", ex.Message);
     }
 
+    [Fact]
+    public void CreateWarmUpInputs_AreImagesTheRunnerAccepts_GreyAtEveryPixel()
+    {
+        var runner = Load(6, 4);
+        var signature = new ModelSignature(8, [], []);
+
+        var inputs = runner.CreateWarmUpInputs(signature, 3);
+
+        Assert.NotNull(inputs);
+        var input = Assert.Single(inputs);
+        Assert.Equal([3L, 1L], input.Shape);
+        var result = runner.Run(inputs, []);
+        using var _ = result.Owner;
+        var values = Floats(Output(result, "pixels"));
+        Assert.Equal(3 * 3 * 4 * 6, values.Length);
+        for (var i = 0; i < values.Length; i++)
+        {
+            var channel = i / (4 * 6) % 3;
+            Assert.Equal(Expected(128, channel), values[i], 1e-5f);
+        }
+    }
 }

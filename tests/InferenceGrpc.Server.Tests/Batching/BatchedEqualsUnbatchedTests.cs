@@ -59,7 +59,7 @@ public sealed class BatchedEqualsUnbatchedTests(BatchedEqualsUnbatchedTests.Fixt
         var lengths = Enumerable.Range(0, callers).Select(_ => new[] { 8, 16, 24 }[random.Next(3)]).ToArray();
         var ids = lengths.Select(n => Enumerable.Range(0, n).Select(_ => (long)random.Next(1000, 29000)).ToArray()).ToArray();
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, callers).Select(i => Task.Run(async () =>
+        Task<ModelInferResponse[]> SendAll() => Task.WhenAll(Enumerable.Range(0, callers).Select(i => Task.Run(async () =>
         {
             var n = lengths[i];
             var request = Requests.For(MiniLm, id: i.ToString())
@@ -68,6 +68,8 @@ public sealed class BatchedEqualsUnbatchedTests(BatchedEqualsUnbatchedTests.Fixt
                 .WithRaw("token_type_ids", "INT64", [1, n], Bytes(new long[n]));
             return await fixture.Client.ModelInferAsync(request);
         })));
+
+        var responses = await SendAll();
 
         using var session = Session(Path.Combine(TestRepository.SourceRoot, "artifacts", "models", MiniLm, "1", "model.onnx"));
         for (var i = 0; i < callers; i++)
@@ -82,7 +84,15 @@ public sealed class BatchedEqualsUnbatchedTests(BatchedEqualsUnbatchedTests.Fixt
             AssertClose(expected, Floats(responses[i].RawOutputContents[index]), 1e-4f, $"caller {i} (sequence {n})");
         }
 
-        Assert.Contains(responses, r => r.Parameters["batch_size"].Int64Param > 1);
+        // The test must fail if the batcher never coalesced anything. On a loaded CI machine one wave of callers can
+        // trickle in so slowly that every request runs alone, so a few more waves are sent before concluding that.
+        var coalesced = responses.Any(r => r.Parameters["batch_size"].Int64Param > 1);
+        for (var wave = 1; wave < 5 && !coalesced; wave++)
+        {
+            coalesced = (await SendAll()).Any(r => r.Parameters["batch_size"].Int64Param > 1);
+        }
+
+        Assert.True(coalesced, $"no request of 5 waves of {callers} concurrent callers ran in a batch of more than one");
     }
 
     private static InferenceSession Session(string path)
