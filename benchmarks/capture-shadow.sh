@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Cost of prediction capture and shadow versions to the caller: one server, one repository of four copies of
-# text_direction that differ only in their config (capture off; capture.sample_rate 1.0; 0.1; shadow.fraction 1.0 to a
+# text_direction that differ only in their config (capture off; capture.sample_rate 1.0; 0.1; 1.0 with
+# capture.encoding raw; shadow.fraction 1.0 to a
 # second, identical version), loaded in turn by the same closed-loop load, ROUNDS times interleaved so drift of the
 # shared machine hits every variant alike. Needs a Release build of the server and loadgen and artifacts/models
 # (benchmarks/run-comparison.sh once). Traffic goes to 127.0.0.1 only; every run is bounded.
@@ -32,6 +33,7 @@ cap='"capture.max_file_bytes": {"string_value": "67108864"}, "capture.max_total_
 model td_off '' 1
 model td_capture_1 "\"capture.sample_rate\": {\"string_value\": \"1\"}, $cap" 1
 model td_capture_01 "\"capture.sample_rate\": {\"string_value\": \"0.1\"}, $cap" 1
+model td_capture_raw "\"capture.sample_rate\": {\"string_value\": \"1\"}, \"capture.encoding\": {\"string_value\": \"raw\"}, $cap" 1
 model td_shadow '"shadow.version": {"string_value": "1"}, "shadow.fraction": {"string_value": "1"}' 1 2
 
 dotnet src/InferenceGrpc.Server/bin/Release/net10.0/InferenceGrpc.Server.dll --model-repository "$OUT/repo" \
@@ -42,7 +44,7 @@ trap 'kill $server 2>/dev/null' EXIT
 for _ in $(seq 1 60); do curl -s "http://127.0.0.1:$((PORT + 1))/metrics" | grep -q 'inference_model_ready{.*model="td_shadow",version="1"} 1' && break; sleep 1; done
 
 for round in $(seq 1 "$ROUNDS"); do
-  for m in td_off td_capture_1 td_capture_01 td_shadow; do
+  for m in td_off td_capture_1 td_capture_01 td_capture_raw td_shadow; do
     $L grpc --server "http://127.0.0.1:$PORT" --model $m --concurrency "$CONCURRENCY" --duration "$DURATION" --warmup 2 \
       --label "$m-$round" --out "$OUT/$m-$round.json" 2>&1 | grep "conc $CONCURRENCY" | sed "s/^/$m round $round: /"
     sleep "$SETTLE"

@@ -92,7 +92,8 @@ done
 echo "== median and mean per configuration (server CPU us per request; req/s)"
 for label in off rate1 rate0.1; do
   cpu=$(grep " $label: " "$OUT/rounds.txt" | awk '{ print $5 }' | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
-  rps=$(grep " $label: " "$OUT/rounds.txt" | awk '{ print $11 + 0 }' | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
-  means=$(grep " $label: " "$OUT/rounds.txt" | awk '{ c += $5; r += $11; n++ } END { printf "mean cpu_us/req %.0f req/s %.1f", c / n, r / n }')
+  # loadgen prints req/s with thousands separators ("1,826.0"): strip them before using the number.
+  rps=$(grep " $label: " "$OUT/rounds.txt" | awk '{ gsub(",", "", $11); print $11 + 0 }' | sort -n | awk '{ v[NR] = $1 } END { print v[int((NR + 1) / 2)] }')
+  means=$(grep " $label: " "$OUT/rounds.txt" | awk '{ gsub(",", "", $11); c += $5; r += $11; n++ } END { printf "mean cpu_us/req %.0f req/s %.1f", c / n, r / n }')
   echo "$label median cpu_us/req $cpu req/s $rps; $means"
 done

@@ -43,8 +43,8 @@ internal sealed class CaptureLine : IDisposable
         _json.WriteString("request_id", record.RequestId);
         _json.WriteString("timestamp", record.Timestamp.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fffffff'Z'", CultureInfo.InvariantCulture));
         _json.WriteNumber("latency_ms", record.Latency.TotalMilliseconds);
-        WriteTensors("inputs", record.Inputs);
-        WriteTensors("outputs", record.Outputs);
+        WriteTensors("inputs", record.Inputs, record.Settings.RawNumbers);
+        WriteTensors("outputs", record.Outputs, record.Settings.RawNumbers);
         _json.WriteEndObject();
         _json.Flush();
         _buffer.Write("\n"u8);
@@ -53,7 +53,7 @@ internal sealed class CaptureLine : IDisposable
 
     public void Dispose() => _json.Dispose();
 
-    private void WriteTensors(string property, IReadOnlyList<CapturedTensor> tensors)
+    private void WriteTensors(string property, IReadOnlyList<CapturedTensor> tensors, bool rawNumbers)
     {
         _json.WriteStartArray(property);
         foreach (var (tensor, rule) in tensors)
@@ -76,6 +76,12 @@ internal sealed class CaptureLine : IDisposable
             else if (tensor.DataType == DataType.Bytes)
             {
                 WriteStrings(tensor.Data);
+            }
+            else if (rawNumbers)
+            {
+                // Row-major little-endian, as raw_input_contents: numpy.frombuffer(base64.b64decode(d), "<f4").
+                _json.WriteString("encoding", "raw");
+                _json.WriteBase64String("data", tensor.Data);
             }
             else
             {

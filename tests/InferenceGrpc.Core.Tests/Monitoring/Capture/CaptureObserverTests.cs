@@ -112,6 +112,37 @@ public sealed class CaptureObserverTests : IDisposable
     }
 
     [Fact]
+    public async Task OnCompleted_RawEncoding_NumbersAreBase64OfTheirLittleEndianBytesAndBytesStayText()
+    {
+        var observer = Observer();
+
+        observer.OnCompleted(Sample(Version(("capture.sample_rate", "1"), ("capture.encoding", "raw")), "req-raw"));
+        await observer.DisposeAsync();
+
+        var line = Assert.Single(Lines());
+        var features = Named(line, "inputs", "FEATURES");
+        Assert.Equal("raw", features.GetProperty("encoding").GetString());
+        var bytes = Convert.FromBase64String(features.GetProperty("data").GetString()!);
+        Assert.Equal([0.1f, -2.5f, 3e10f], System.Runtime.InteropServices.MemoryMarshal.Cast<byte, float>(bytes).ToArray());
+        var count = Convert.FromBase64String(Named(line, "outputs", "COUNT").GetProperty("data").GetString()!);
+        Assert.Equal(-7L, BitConverter.ToInt64(count));
+        Assert.Equal(["héllo", "b"], Strings(Named(line, "inputs", "TEXT")));
+        Assert.False(Named(line, "inputs", "TEXT").TryGetProperty("encoding", out _));
+    }
+
+    [Fact]
+    public async Task OnCompleted_UnknownEncoding_CapturesNothingAndLogsTheConfigError()
+    {
+        var observer = Observer();
+
+        observer.OnCompleted(Sample(Version(("capture.sample_rate", "1"), ("capture.encoding", "parquet")), "req-1"));
+        await observer.DisposeAsync();
+
+        Assert.False(Directory.Exists(Path.Combine(_directory, _model)));
+        Assert.Contains(_logger.Entries, e => e.EventId.Name == "CaptureConfigInvalid");
+    }
+
+    [Fact]
     public async Task OnCompleted_BytesThatAreNotUtf8_AreWrittenAsBase64()
     {
         var observer = Observer();

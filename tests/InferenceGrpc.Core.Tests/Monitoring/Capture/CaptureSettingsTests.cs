@@ -32,12 +32,24 @@ public sealed class CaptureSettingsTests
     [InlineData("capture.redact.IN", "mask", "'drop', 'hash' or 'keep'")]
     [InlineData("capture.redact.NOPE", "drop", "inputs or outputs")]
     [InlineData("capture.sampel_rate", "1", "one of capture.sample_rate")]
+    [InlineData("capture.encoding", "parquet", "'json' (numbers as JSON numbers, the default) or 'raw'")]
     public void Parse_MalformedParameter_ThrowsNamingKeyExpectedAndGot(string key, string value, string expected)
     {
         var ex = Assert.Throws<ModelConfigException>(() => CaptureSettings.Parse(Version(("capture.sample_rate", "1"), (key, value)), Options));
 
         Assert.Contains($"'{key}'", ex.Message, StringComparison.Ordinal);
         Assert.Contains(expected, ex.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData(null, false)]
+    [InlineData("json", false)]
+    [InlineData("raw", true)]
+    public void Parse_Encoding_RawOnlyWhenAskedFor(string? encoding, bool raw)
+    {
+        (string, string)[] parameters = encoding is null ? [("capture.sample_rate", "1")] : [("capture.sample_rate", "1"), ("capture.encoding", encoding)];
+
+        Assert.Equal(raw, CaptureSettings.Parse(Version(parameters), Options)!.RawNumbers);
     }
 
     [Fact]
