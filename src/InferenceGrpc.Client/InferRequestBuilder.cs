@@ -17,7 +17,7 @@ public sealed class InferRequestBuilder
     private readonly string _version;
     private readonly List<ModelInferRequest.Types.InferInputTensor> _inputs = [];
     private readonly List<ByteString> _raw = [];
-    private readonly List<string> _outputs = [];
+    private readonly List<(string Name, int Classification)> _outputs = [];
     private string _id = "";
 
     /// <param name="model">Model name.</param>
@@ -137,16 +137,21 @@ public sealed class InferRequestBuilder
             : Encoding.UTF8.GetBytes(s)));
     }
 
-    /// <summary>Asks for <paramref name="name"/> by name; with none requested the server returns every output.</summary>
-    public InferRequestBuilder RequestOutput(string name)
+    /// <summary>
+    /// Asks for <paramref name="name"/> by name; with none requested the server returns every output. A
+    /// <paramref name="classification"/> above 0 asks for the output's top-k classes instead of the tensor (Triton's
+    /// classification extension): BYTES strings "score:index:label", [batch, k] for a batched output.
+    /// </summary>
+    public InferRequestBuilder RequestOutput(string name, int classification = 0)
     {
         ArgumentException.ThrowIfNullOrEmpty(name);
-        if (_outputs.Contains(name))
+        ArgumentOutOfRangeException.ThrowIfNegative(classification);
+        if (_outputs.Exists(o => o.Name == name))
         {
             throw new ArgumentException($"Output '{name}' is already requested.", nameof(name));
         }
 
-        _outputs.Add(name);
+        _outputs.Add((name, classification));
         return this;
     }
 
@@ -161,9 +166,15 @@ public sealed class InferRequestBuilder
         }
 
         request.RawInputContents.AddRange(_raw);   // ByteString is immutable; sharing is safe
-        foreach (var output in _outputs)
+        foreach (var (name, classification) in _outputs)
         {
-            request.Outputs.Add(new ModelInferRequest.Types.InferRequestedOutputTensor { Name = output });
+            var output = new ModelInferRequest.Types.InferRequestedOutputTensor { Name = name };
+            if (classification > 0)
+            {
+                output.Parameters["classification"] = new InferParameter { Int64Param = classification };
+            }
+
+            request.Outputs.Add(output);
         }
 
         return request;

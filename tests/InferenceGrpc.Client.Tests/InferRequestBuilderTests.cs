@@ -235,6 +235,21 @@ public sealed class InferRequestBuilderTests
     }
 
     [Fact]
+    public void RequestOutput_Classification_SetsTheInt64ParameterOnThatOutputOnly()
+    {
+        var request = new InferRequestBuilder("m").RequestOutput("probs", classification: 3).RequestOutput("raw").Build();
+
+        Assert.Equal(3, request.Outputs[0].Parameters["classification"].Int64Param);
+        Assert.Empty(request.Outputs[1].Parameters);
+    }
+
+    [Fact]
+    public void RequestOutput_NegativeClassification_Throws()
+    {
+        Assert.Throws<ArgumentOutOfRangeException>(() => new InferRequestBuilder("m").RequestOutput("probs", classification: -1));
+    }
+
+    [Fact]
     public void RequestOutput_SameNameTwice_Throws()
     {
         var builder = new InferRequestBuilder("m").RequestOutput("y");

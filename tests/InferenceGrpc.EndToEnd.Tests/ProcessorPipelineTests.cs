@@ -83,6 +83,23 @@ public sealed class ProcessorPipelineTests(ServerFixture fixture)
         Assert.Contains("\"name\":\"PROBABILITIES\",\"datatype\":\"FP32\",\"shape\":[1,2]", process.StandardOutput);
     }
 
+    [Theory]
+    [InlineData("sample_rotated.png", ":1:180")]
+    [InlineData("sample_upright.jpg", ":0:0")]
+    public async Task Cli_ImageFileWithClassification_PrintsTheTopLabel(string image, string label)
+    {
+        await using var process = ChildProcess.StartDotnet(BuildOutputs.CliAssembly,
+        [
+            "infer", "--server", fixture.Server.Address.ToString(), "-m", "text_direction_image", "--image", Path.Combine(Samples, image),
+            "--output", "PROBABILITIES", "--classification", "1",
+        ]);
+        var exitCode = await process.WaitForExitAsync(TimeSpan.FromSeconds(60));
+
+        Assert.True(exitCode == 0, process.StandardError);
+        Assert.Contains("\"name\":\"PROBABILITIES\",\"datatype\":\"BYTES\",\"shape\":[1,1]", process.StandardOutput);
+        Assert.Matches("\"data\":\\[\"[0-9.]+" + label + "\"\\]", process.StandardOutput);
+    }
+
     private static float[] Npy(string path)
     {
         var bytes = File.ReadAllBytes(path);

@@ -34,10 +34,14 @@ internal static class InferCommand
             AllowMultipleArgumentsPerToken = true,
         };
         var id = new Option<string>("--id") { Description = "Request id (overrides the JSON file's)." };
+        var classification = new Option<int>("--classification", "-k")
+        {
+            Description = "Return the top K classes of each --output instead of the tensor, as \"score:index:label\" (Triton's classification extension).",
+        };
 
         var command = new Command("infer", "Run one inference and print the response as JSON.")
         {
-            server, model, version, input, inputName, outputs, id, texts, textFiles, images,
+            server, model, version, input, inputName, outputs, id, texts, textFiles, images, classification,
         };
         command.SetAction((parse, ct) => RunAsync(
             new Arguments(
@@ -48,7 +52,8 @@ internal static class InferCommand
                 parse.GetValue(inputName),
                 parse.GetValue(outputs) ?? [],
                 parse.GetValue(id),
-                new BytesArguments(parse.GetValue(texts) ?? [], parse.GetValue(textFiles) ?? [], parse.GetValue(images) ?? [])),
+                new BytesArguments(parse.GetValue(texts) ?? [], parse.GetValue(textFiles) ?? [], parse.GetValue(images) ?? []),
+                parse.GetValue(classification)),
             factory,
             parse.InvocationConfiguration.Output,
             parse.InvocationConfiguration.Error,
@@ -60,7 +65,8 @@ internal static class InferCommand
         new(name) { Description = description, AllowMultipleArgumentsPerToken = false };
 
     private sealed record Arguments(
-        string Server, string Model, string Version, string? InputPath, string? InputName, string[] Outputs, string? Id, BytesArguments Bytes);
+        string Server, string Model, string Version, string? InputPath, string? InputName, string[] Outputs, string? Id, BytesArguments Bytes,
+        int Classification);
 
     private sealed record BytesArguments(string[] Texts, string[] TextFiles, string[] Images)
     {
@@ -74,6 +80,14 @@ internal static class InferCommand
         if (args.InputPath is null && !args.Bytes.Any)
         {
             error.WriteLine("error: give the inputs: --input FILE, or --text, --text-file or --image for BYTES inputs");
+            return ExitCodes.BadInput;
+        }
+
+        if (args.Classification < 0 || (args.Classification > 0 && args.Outputs.Length == 0))
+        {
+            error.WriteLine(args.Classification < 0
+                ? $"error: --classification must be 1 or more, got {args.Classification}"
+                : "error: --classification needs the outputs to classify: add --output NAME");
             return ExitCodes.BadInput;
         }
 
@@ -145,7 +159,7 @@ internal static class InferCommand
 
             foreach (var name in args.Outputs.Length > 0 ? args.Outputs : document.Outputs)
             {
-                builder.RequestOutput(name);
+                builder.RequestOutput(name, args.Classification);
             }
 
             var result = await client.InferAsync(builder.Build(), ct).ConfigureAwait(false);

@@ -53,6 +53,32 @@ public sealed class InferCommandTests
     }
 
     [Fact]
+    public async Task Infer_Classification_AsksEachOutputForItsTopK()
+    {
+        var invoker = EchoServer();
+        using var input = TempFile.WithText(".json", JsonRequest);
+
+        var (exitCode, _, stderr) = await CliRunner.RunAsync(invoker, "infer", "-m", "m", "-i", input.Path, "--output", "a", "b", "-k", "2");
+
+        Assert.True(exitCode == 0, stderr);
+        var request = Assert.IsType<ModelInferRequest>(Assert.Single(invoker.UnaryRequests));
+        Assert.Equal([2L, 2L], request.Outputs.Select(o => o.Parameters["classification"].Int64Param));
+    }
+
+    [Fact]
+    public async Task Infer_ClassificationWithoutOutput_ExitsTwoWithoutCallingServer()
+    {
+        var invoker = EchoServer();
+        using var input = TempFile.WithText(".json", JsonRequest);
+
+        var (exitCode, _, stderr) = await CliRunner.RunAsync(invoker, "infer", "-m", "m", "-i", input.Path, "--classification", "1");
+
+        Assert.Equal(2, exitCode);
+        Assert.Contains("--classification needs the outputs to classify: add --output NAME", stderr);
+        Assert.Empty(invoker.UnaryRequests);
+    }
+
+    [Fact]
     public async Task Infer_NpyWithoutInputName_UsesModelsOnlyInput()
     {
         var invoker = EchoServer().On<ModelMetadataRequest, ModelMetadataResponse>("ModelMetadata", r => new ModelMetadataResponse
