@@ -21,8 +21,10 @@ public sealed class ModelRepositoryLoader(
     TimeProvider time,
     ILoggerFactory loggerFactory,
     InferenceMetrics? metrics = null,
-    IEnumerable<IInferenceObserver>? observers = null)
+    IEnumerable<IInferenceObserver>? observers = null,
+    IEnumerable<IModelVersionCheck>? checks = null)
 {
+    private readonly IModelVersionCheck[] _checks = checks?.ToArray() ?? [];
     private readonly ILogger _logger = loggerFactory.CreateLogger<ModelRepositoryLoader>();
     private readonly ILogger _schedulerLogger = loggerFactory.CreateLogger<ModelScheduler>();
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, object> _modelLocks = new(StringComparer.Ordinal);
@@ -235,6 +237,11 @@ public sealed class ModelRepositoryLoader(
             }
 
             var signature = SignatureResolver.Resolve(config, instances[0].Graph, options.DefaultMaxBatchSize);
+            foreach (var check in _checks)
+            {
+                check.Check(ModelVersion.Resolved(source.Name, version.Version, config, signature));
+            }
+
             var policy = BatchingPolicy.Create(config, signature, schedulerOptions);
             if (options.WarmUp)
             {

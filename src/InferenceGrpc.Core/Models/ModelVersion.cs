@@ -54,6 +54,10 @@ public sealed class ModelVersion
         IReadOnlyDictionary<string, IReadOnlyList<string>>? labels = null) =>
         new(model, version, config, ModelState.Ready, null, signature, scheduler) { Fingerprint = fingerprint, Labels = labels ?? NoLabels };
 
+    /// <summary>A version being loaded whose signature is resolved: what <see cref="IModelVersionCheck"/>s look at.</summary>
+    public static ModelVersion Resolved(string model, long version, ModelConfig config, ModelSignature signature) =>
+        new(model, version, config, ModelState.Loading, null, signature, null);
+
     public static ModelVersion Unavailable(string model, long version, ModelConfig config, string reason) =>
         new(model, version, config, ModelState.Unavailable, reason, null, null);
 }

@@ -1,4 +1,5 @@
 using InferenceGrpc.Core.Inference;
+using InferenceGrpc.Core.Models;
 using InferenceGrpc.Core.Monitoring.Capture;
 using InferenceGrpc.Core.Monitoring.Shadow;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -15,6 +16,7 @@ public static class MonitoringServiceCollectionExtensions
     {
         services.TryAddSingleton<CaptureObserver>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IInferenceObserver, CaptureObserver>(sp => sp.GetRequiredService<CaptureObserver>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IModelVersionCheck, CaptureConfigCheck>());
         return services;
     }
 
@@ -23,6 +25,7 @@ public static class MonitoringServiceCollectionExtensions
     {
         services.TryAddSingleton<ShadowObserver>();
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IInferenceObserver, ShadowObserver>(sp => sp.GetRequiredService<ShadowObserver>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IModelVersionCheck, ShadowConfigCheck>());
         return services;
     }
 }

@@ -26,6 +26,8 @@ internal static class DriftMonitoringSetup
             sp.GetRequiredService<ILoggerFactory>(),
             sp.GetRequiredService<System.Diagnostics.Metrics.IMeterFactory>()));
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IInferenceObserver, DriftMonitor>(sp => sp.GetRequiredService<DriftMonitor>()));
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IModelVersionCheck, DriftConfigCheck>(
+            sp => new DriftConfigCheck(sp.GetRequiredService<IOptions<DriftOptions>>().Value)));
         services.AddHostedService<DriftMonitoringService>();
         return services;
     }

@@ -44,6 +44,45 @@ public sealed class ModelRepositoryLoaderTests : IDisposable
     }
 
     [Fact]
+    public void Load_VersionCheckThrows_VersionUnavailableWithTheReasonAndItsRunnersDisposed()
+    {
+        _backend.WithGraph("m", Graph1);
+        var seen = new List<ModelVersion>();
+        var loader = new ModelRepositoryLoader(new BackendCatalog([_backend]), _registry, _options, new SchedulerOptions(), TimeProvider.System,
+            NullLoggerFactory.Instance, checks: [new DelegateCheck(v =>
+            {
+                seen.Add(v);
+                throw new ModelConfigException("model 'm': parameter 'capture.sampel_rate' is not known");
+            })]);
+
+        Assert.False(loader.Load(Source("m", 1)));
+
+        var version = Version("m", 1);
+        Assert.Equal(ModelState.Unavailable, version.State);
+        Assert.Equal("model 'm': parameter 'capture.sampel_rate' is not known", version.Reason);
+        Assert.Equal(1, Assert.Single(_backend.Runners).DisposeCount);
+        var checkedVersion = Assert.Single(seen);
+        Assert.Equal(("m", 1L, ModelState.Loading), (checkedVersion.ModelName, checkedVersion.Version, checkedVersion.State));
+        Assert.NotNull(checkedVersion.Signature);
+    }
+
+    [Fact]
+    public void Load_VersionCheckPasses_VersionReady()
+    {
+        _backend.WithGraph("m", Graph1);
+        var loader = new ModelRepositoryLoader(new BackendCatalog([_backend]), _registry, _options, new SchedulerOptions(), TimeProvider.System,
+            NullLoggerFactory.Instance, checks: [new DelegateCheck(_ => { })]);
+
+        Assert.True(loader.Load(Source("m", 1)));
+        Assert.Equal(ModelState.Ready, Version("m", 1).State);
+    }
+
+    private sealed class DelegateCheck(Action<ModelVersion> check) : IModelVersionCheck
+    {
+        public void Check(ModelVersion version) => check(version);
+    }
+
+    [Fact]
     public void Load_ValidModel_ReturnsTrue()
     {
         _backend.WithGraph("m", Graph1);

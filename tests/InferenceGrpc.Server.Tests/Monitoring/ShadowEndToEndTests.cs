@@ -17,6 +17,7 @@ public sealed class ShadowEndToEndTests(ShadowEndToEndTests.Fixture fixture) : I
     private const string Same = "shadow_same";
     private const string Negated = "shadow_negated";
     private const string Missing = "shadow_missing";
+    private const string Malformed = "shadow_malformed";
     private const int Calls = 4;
 
     // Row [1,5,2,3]: the primary answers it unchanged; the negating candidate's largest |difference| is 2 × 5 = 10,
@@ -35,7 +36,9 @@ public sealed class ShadowEndToEndTests(ShadowEndToEndTests.Fixture fixture) : I
                 .AddModel(Negated, TestModelFactory.Scale(-1f), version: 1).AddModel(Negated, TestModelFactory.Scale(1f), version: 2)
                 .AddConfig(Negated, Config.Replace("VERSION", "1", StringComparison.Ordinal))
                 .AddModel(Missing, TestModelFactory.Scale(1f), version: 2)
-                .AddConfig(Missing, Config.Replace("VERSION", "5", StringComparison.Ordinal));
+                .AddConfig(Missing, Config.Replace("VERSION", "5", StringComparison.Ordinal))
+                .AddModel(Malformed, TestModelFactory.Scale(1f), version: 1)
+                .AddConfig(Malformed, """{"parameters": {"shadow.version": {"string_value": "2"}}}""");
     }
 
     private async Task<List<float[]>> SendAsync(string model)
@@ -49,6 +52,18 @@ public sealed class ShadowEndToEndTests(ShadowEndToEndTests.Fixture fixture) : I
         }
 
         return answers;
+    }
+
+    [Fact]
+    public async Task Load_ShadowVersionWithoutFraction_VersionUnavailableNamingTheMissingKey()
+    {
+        var index = await fixture.Client.RepositoryIndexAsync(new RepositoryIndexRequest());
+
+        var entry = Assert.Single(index.Models, m => m.Name == Malformed);
+        Assert.Equal("UNAVAILABLE", entry.State);
+        Assert.Contains("'shadow.fraction'", entry.Reason, StringComparison.Ordinal);
+        await RpcAssert.FailsAsync(Grpc.Core.StatusCode.Unavailable,
+            fixture.Client.ModelInferAsync(Requests.For(Malformed).WithRaw("INPUT0", "FP32", [1, 4], Requests.Floats(Row))));
     }
 
     [Fact]
