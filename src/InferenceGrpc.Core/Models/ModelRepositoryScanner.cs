@@ -13,13 +13,26 @@ public sealed record ModelSource(string Name, string Directory, ModelConfig Conf
 /// <param name="ModelPath">The model file; it may be missing, which fails that version's load with a reason.</param>
 public sealed record ModelVersionSource(long Version, string ModelPath)
 {
-    /// <summary>The model file's size and write time when scanned ("" if missing): unchanged means reusable.</summary>
+    /// <summary>
+    /// The version folder's files (name, size, write time) when scanned: unchanged means reusable. The whole folder,
+    /// not only the model file, because other files are part of the version too: ONNX external weights, a
+    /// tokenizer's vocabulary, a drift baseline. Writing any of them makes the repository poll reload the version
+    /// (beside the serving one, so without a failed request). "" when the folder is missing or empty.
+    /// </summary>
     public string Fingerprint { get; init; } = "";
 
-    public static string FingerprintOf(string path)
+    /// <summary>Every file under <paramref name="directory"/>, sorted by path: relative path, size and write time.</summary>
+    public static string FolderFingerprintOf(string directory)
     {
-        var file = new FileInfo(path);
-        return file.Exists ? $"{file.Length}:{file.LastWriteTimeUtc.Ticks}" : "";
+        if (!System.IO.Directory.Exists(directory))
+        {
+            return "";
+        }
+
+        var files = new DirectoryInfo(directory).EnumerateFiles("*", SearchOption.AllDirectories)
+            .Select(f => $"{Path.GetRelativePath(directory, f.FullName)}:{f.Length}:{f.LastWriteTimeUtc.Ticks}")
+            .Order(StringComparer.Ordinal);
+        return string.Join(";", files);
     }
 }
 
@@ -101,8 +114,9 @@ public static class ModelRepositoryScanner
         var versions = new List<ModelVersionSource>();
         foreach (var version in config.VersionPolicy.Select(present))
         {
-            var path = Path.Combine(directory, version.ToString(CultureInfo.InvariantCulture), config.ModelFileName);
-            versions.Add(new ModelVersionSource(version, path) { Fingerprint = ModelVersionSource.FingerprintOf(path) });
+            var folder = Path.Combine(directory, version.ToString(CultureInfo.InvariantCulture));
+            var path = Path.Combine(folder, config.ModelFileName);
+            versions.Add(new ModelVersionSource(version, path) { Fingerprint = ModelVersionSource.FolderFingerprintOf(folder) });
         }
 
         if (error is null && versions.Count == 0)

@@ -219,4 +219,48 @@ public sealed class ModelRepositoryScannerTests : IDisposable
 
         Assert.Equal("m", model.Name);
     }
+
+    [Fact]
+    public void Scan_NothingChanged_SameVersionFingerprint()
+    {
+        _repo.AddVersion("m", "1");
+
+        Assert.Equal(Assert.Single(ScanOne().Versions).Fingerprint, Assert.Single(ScanOne().Versions).Fingerprint);
+    }
+
+    [Theory]
+    [InlineData("baseline.json")]
+    [InlineData("vocab.txt")]
+    [InlineData("weights/model.onnx.data")]
+    public void Scan_AFileOfTheVersionFolderWritten_FingerprintChanges(string file)
+    {
+        var folder = _repo.AddVersion("m", "1");
+        var before = Assert.Single(ScanOne().Versions).Fingerprint;
+
+        var path = Path.Combine(folder, file);
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        File.WriteAllText(path, "new");
+
+        Assert.NotEqual(before, Assert.Single(ScanOne().Versions).Fingerprint);
+        Assert.NotEqual("", before);
+    }
+
+    [Fact]
+    public void Scan_ModelFileRewrittenWithAnotherSize_FingerprintChanges()
+    {
+        var folder = _repo.AddVersion("m", "1");
+        var before = Assert.Single(ScanOne().Versions).Fingerprint;
+
+        File.WriteAllBytes(Path.Combine(folder, "model.onnx"), [1, 2, 3]);
+
+        Assert.NotEqual(before, Assert.Single(ScanOne().Versions).Fingerprint);
+    }
+
+    [Fact]
+    public void Scan_EmptyVersionFolder_EmptyFingerprint()
+    {
+        _repo.AddVersion("m", "1", fileName: null);
+
+        Assert.Equal("", Assert.Single(ScanOne().Versions).Fingerprint);
+    }
 }

@@ -49,6 +49,29 @@ public sealed class PollModeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task Poll_FileWrittenIntoAServingVersionFolder_ReloadsThatVersionWithoutFailingRequests()
+    {
+        var client = _server.Client;
+        var request = Requests.For("polled").WithRaw("INPUT0", "FP32", [1, 4], Requests.Floats([1f, 2f, 3f, 4f]));
+        await client.ModelInferAsync(request);
+        Assert.Equal(1UL, await InferenceCountAsync(client));
+
+        // A drift baseline (or a tokenizer's vocabulary, or external weights) is part of the version: writing one
+        // reloads the version, which shows as fresh statistics of the same version number.
+        File.WriteAllText(Path.Combine(_repository.Root, "polled", "1", "baseline.json"), "{}");
+
+        await WaitUntilAsync(async () =>
+        {
+            var response = await client.ModelInferAsync(request);
+            Assert.Equal("1", response.ModelVersion);
+            return await InferenceCountAsync(client) < 2;
+        });
+    }
+
+    private static async Task<ulong> InferenceCountAsync(GRPCInferenceService.GRPCInferenceServiceClient client) =>
+        Assert.Single((await client.ModelStatisticsAsync(new ModelStatisticsRequest { Name = "polled", Version = "1" })).ModelStats).InferenceCount;
+
+    [Fact]
     public async Task Poll_NewVersionThenRemovedModel_LoadsThenUnloads()
     {
         var client = _server.Client;
