@@ -30,7 +30,7 @@ internal static class BatchAssembler
             var total = 0;
             foreach (var pending in batch)
             {
-                total = checked(total + pending.Request.Inputs[ShapeKey.Find(pending.Request.Inputs, name)].Data.Length);
+                total = checked(total + pending.Request.Inputs[TensorLookup.IndexOf(pending.Request.Inputs, name)].Data.Length);
             }
 
             var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(1, total));
@@ -38,7 +38,7 @@ internal static class BatchAssembler
             var offset = 0;
             foreach (var pending in batch)
             {
-                var data = pending.Request.Inputs[ShapeKey.Find(pending.Request.Inputs, name)].Data.Span;
+                var data = pending.Request.Inputs[TensorLookup.IndexOf(pending.Request.Inputs, name)].Data.Span;
                 data.CopyTo(buffer.AsSpan(offset));
                 offset += data.Length;
             }
@@ -181,16 +181,8 @@ internal static class BatchAssembler
         return offsets;
     }
 
-    private static int IndexOf(IReadOnlyList<OutputTensor> outputs, string name)
-    {
-        for (var i = 0; i < outputs.Count; i++)
-        {
-            if (outputs[i].Name == name)
-            {
-                return i;
-            }
-        }
-
-        throw new InferenceException(InferenceErrorKind.Internal, $"the backend did not return output '{name}'");
-    }
+    private static int IndexOf(IReadOnlyList<OutputTensor> outputs, string name) =>
+        TensorLookup.IndexOf(outputs, name) is var i and >= 0
+            ? i
+            : throw new InferenceException(InferenceErrorKind.Internal, $"the backend did not return output '{name}'");
 }

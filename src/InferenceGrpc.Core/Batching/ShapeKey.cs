@@ -14,7 +14,7 @@ internal static class ShapeKey
         var others = b.Request.Inputs;
         for (var i = 0; i < inputs.Count; i++)
         {
-            var other = Find(others, inputs[i].Name);
+            var other = Tensors.TensorLookup.IndexOf(others, inputs[i].Name);
             if (other < 0 || !a.RowShape(i, batched).SequenceEqual(b.RowShape(other, batched)))
             {
                 return false;
@@ -22,18 +22,5 @@ internal static class ShapeKey
         }
 
         return true;
-    }
-
-    public static int Find(IReadOnlyList<Tensors.InputTensor> inputs, string name)
-    {
-        for (var i = 0; i < inputs.Count; i++)
-        {
-            if (inputs[i].Name == name)
-            {
-                return i;
-            }
-        }
-
-        return -1;
     }
 }

@@ -55,7 +55,7 @@ internal sealed class EnsembleRun : IDisposable
         var names = _plan.InputNames;
         for (var i = 0; i < names.Count; i++)
         {
-            _values[_plan.InputSlots[i]] = Find(_request.Inputs, names[i]);
+            _values[_plan.InputSlots[i]] = TensorLookup.Find(_request.Inputs, names[i]);
         }
 
         var wanted = _request.RequestedOutputs.Count == 0 ? _plan.OutputNames : _request.RequestedOutputs;
@@ -171,7 +171,7 @@ internal sealed class EnsembleRun : IDisposable
     {
         foreach (var (stepOutput, slot) in planned.Outputs)
         {
-            if (Find(result.Outputs, stepOutput) is not { } output)
+            if (TensorLookup.Find(result.Outputs, stepOutput) is not { } output)
             {
                 result.Dispose();
                 throw Fail(planned, new InferenceException(InferenceErrorKind.Internal, $"the model returned no output '{stepOutput}'"));
@@ -228,32 +228,6 @@ internal sealed class EnsembleRun : IDisposable
                 Release(i);
             }
         }
-    }
-
-    private static InputTensor? Find(IReadOnlyList<InputTensor> tensors, string name)
-    {
-        for (var i = 0; i < tensors.Count; i++)
-        {
-            if (tensors[i].Name == name)
-            {
-                return tensors[i];
-            }
-        }
-
-        return null;
-    }
-
-    private static OutputTensor? Find(IReadOnlyList<OutputTensor> tensors, string name)
-    {
-        for (var i = 0; i < tensors.Count; i++)
-        {
-            if (tensors[i].Name == name)
-            {
-                return tensors[i];
-            }
-        }
-
-        return null;
     }
 
     /// <summary>The step results that hold the caller's outputs, disposed together with the caller's result.</summary>

@@ -46,7 +46,7 @@ public static class RequestValidator
         {
             foreach (var spec in signature.Inputs)
             {
-                if (!Contains(inputs, spec.Name))
+                if (TensorLookup.IndexOf(inputs, spec.Name) < 0)
                 {
                     InferenceException.ThrowInputInvalid(model, spec.Name,
                         $"the input is required but missing; expected {spec.DataType.ToWireName()} {TensorShape.Format(signature.FullShape(spec))}");
@@ -142,18 +142,5 @@ public static class RequestValidator
         }
 
         return batch;
-    }
-
-    private static bool Contains(IReadOnlyList<InputTensor> inputs, string name)
-    {
-        for (var i = 0; i < inputs.Count; i++)
-        {
-            if (inputs[i].Name == name)
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }

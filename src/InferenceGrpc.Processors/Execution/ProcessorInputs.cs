@@ -6,18 +6,8 @@ namespace InferenceGrpc.Processors.Execution;
 /// <summary>Finds a processor's inputs by name; the scheduler has validated names, datatypes and shapes already.</summary>
 internal static class ProcessorInputs
 {
-    public static InputTensor Find(IReadOnlyList<InputTensor> inputs, string name)
-    {
-        for (var i = 0; i < inputs.Count; i++)
-        {
-            if (string.Equals(inputs[i].Name, name, StringComparison.Ordinal))
-            {
-                return inputs[i];
-            }
-        }
-
-        throw new InferenceException(InferenceErrorKind.InvalidArgument, $"input '{name}' is missing");
-    }
+    public static InputTensor Find(IReadOnlyList<InputTensor> inputs, string name) =>
+        TensorLookup.Find(inputs, name) ?? throw new InferenceException(InferenceErrorKind.InvalidArgument, $"input '{name}' is missing");
 
     /// <summary>Whether the caller asked for <paramref name="name"/> (an empty list asks for every output).</summary>
     public static bool Wants(IReadOnlyList<string> outputNames, string name) =>

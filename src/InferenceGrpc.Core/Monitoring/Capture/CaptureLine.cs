@@ -110,7 +110,7 @@ internal sealed class CaptureLine : IDisposable
             return;
         }
 
-        var count = TensorElements.Count(type, data.Length);
+        var count = NumericElements.Count(type, data.Length);
         for (var i = 0; i < count; i++)
         {
             switch (type)
@@ -126,7 +126,7 @@ internal sealed class CaptureLine : IDisposable
                     break;
                 default:
                     // Every other type fits a double exactly (FP16, BF16, 8- to 32-bit integers, FP64 itself).
-                    WriteDouble(TensorElements.ToDouble(type, data, i));
+                    WriteDouble(NumericElements.Read(type, data, i));
                     break;
             }
         }

@@ -141,7 +141,7 @@ internal sealed class VersionDrift
         var offset = 0;
         foreach (var input in _inputs)
         {
-            var tensor = Find(request.Inputs, input.Name);
+            var tensor = TensorLookup.Find(request.Inputs, input.Name);
             for (var r = 0; r < rows; r++)
             {
                 var destination = values.AsSpan((r * Features.Length) + offset, input.Elements.Length);
@@ -162,7 +162,7 @@ internal sealed class VersionDrift
         for (var o = 0; o < _outputs.Length; o++)
         {
             var output = _outputs[o];
-            var tensor = Find(result.Outputs, output.Name);
+            var tensor = TensorLookup.Find(result.Outputs, output.Name);
             var size = output.DataType.ElementSize();
             var perRow = tensor is null || rows == 0 ? 0 : tensor.Data.Length / size / rows;
             var data = tensor is null ? default : tensor.Data.Span;
@@ -349,31 +349,5 @@ internal sealed class VersionDrift
         }
 
         return (int)volume;
-    }
-
-    private static InputTensor? Find(IReadOnlyList<InputTensor> tensors, string name)
-    {
-        for (var i = 0; i < tensors.Count; i++)
-        {
-            if (tensors[i].Name == name)
-            {
-                return tensors[i];
-            }
-        }
-
-        return null;
-    }
-
-    private static OutputTensor? Find(IReadOnlyList<OutputTensor> tensors, string name)
-    {
-        for (var i = 0; i < tensors.Count; i++)
-        {
-            if (tensors[i].Name == name)
-            {
-                return tensors[i];
-            }
-        }
-
-        return null;
     }
 }

@@ -45,17 +45,17 @@ internal readonly record struct OutputComparison(string Output, bool Equal, doub
         }
 
         var equal = a.SequenceEqual(b);
-        if (!TensorElements.IsNumeric(type) || type == DataType.Bool)
+        if (!NumericElements.IsNumeric(type) || type == DataType.Bool)
         {
             return new(expected.Name, equal, null, 0, 0);
         }
 
-        var count = TensorElements.Count(type, a.Length);
+        var count = NumericElements.Count(type, a.Length);
         var max = 0.0;
         for (var i = 0; i < count; i++)
         {
-            var x = TensorElements.ToDouble(type, a, i);
-            var y = TensorElements.ToDouble(type, b, i);
+            var x = NumericElements.Read(type, a, i);
+            var y = NumericElements.Read(type, b, i);
             var difference = double.IsNaN(x) && double.IsNaN(y) ? 0 : double.IsNaN(x) || double.IsNaN(y) ? double.PositiveInfinity : Math.Abs(x - y);
             max = Math.Max(max, difference);
         }
@@ -83,7 +83,7 @@ internal readonly record struct OutputComparison(string Output, bool Equal, doub
         var bestValue = double.NegativeInfinity;
         for (var i = 0; i < width; i++)
         {
-            var value = TensorElements.ToDouble(type, data, start + i);
+            var value = NumericElements.Read(type, data, start + i);
             if (value > bestValue)
             {
                 best = i;

@@ -1,12 +1,13 @@
 using System.Buffers.Binary;
-using InferenceGrpc.Core.Tensors;
+namespace InferenceGrpc.Core.Tensors;
 
-namespace InferenceGrpc.Core.Monitoring.Drift;
-
-/// <summary>Reads one element of a raw little-endian tensor as a double: the one currency of drift statistics.</summary>
+/// <summary>
+/// Reads elements of a raw little-endian numeric tensor as doubles, whatever the datatype: the one currency of drift
+/// statistics, prediction capture and shadow comparison.
+/// </summary>
 public static class NumericElements
 {
-    /// <summary>True for the datatypes drift can measure (every numeric type and BOOL; not BYTES).</summary>
+    /// <summary>True for the datatypes <see cref="Read"/> reads (every numeric type and BOOL, as 0 or 1; not BYTES).</summary>
     public static bool IsNumeric(DataType type) => type is not (DataType.Bytes or DataType.Invalid);
 
     /// <summary>
@@ -40,7 +41,8 @@ public static class NumericElements
         DataType.Fp64 => BinaryPrimitives.ReadDoubleLittleEndian(data[(index * 8)..]),
         DataType.Fp16 => (double)BinaryPrimitives.ReadHalfLittleEndian(data[(index * 2)..]),
         DataType.Bf16 => BitConverter.Int32BitsToSingle(BinaryPrimitives.ReadUInt16LittleEndian(data[(index * 2)..]) << 16),
-        DataType.Bool or DataType.UInt8 => data[index],
+        DataType.Bool => data[index] != 0 ? 1 : 0,
+        DataType.UInt8 => data[index],
         DataType.Int8 => (sbyte)data[index],
         DataType.UInt16 => BinaryPrimitives.ReadUInt16LittleEndian(data[(index * 2)..]),
         DataType.Int16 => BinaryPrimitives.ReadInt16LittleEndian(data[(index * 2)..]),
@@ -48,6 +50,9 @@ public static class NumericElements
         DataType.Int32 => BinaryPrimitives.ReadInt32LittleEndian(data[(index * 4)..]),
         DataType.UInt64 => BinaryPrimitives.ReadUInt64LittleEndian(data[(index * 8)..]),
         DataType.Int64 => BinaryPrimitives.ReadInt64LittleEndian(data[(index * 8)..]),
-        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Drift reads numeric tensors only."),
+        _ => throw new ArgumentOutOfRangeException(nameof(type), type, "Not a numeric datatype."),
     };
+
+    /// <summary>Elements in a raw numeric buffer of <paramref name="byteLength"/> bytes.</summary>
+    public static int Count(DataType type, int byteLength) => byteLength / type.ElementSize();
 }
